@@ -1,0 +1,35 @@
+# Third-party libraries, all from Debian's apt repositories (scripts/setup.sh installs them).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+
+pkg_check_modules(CPUINFO REQUIRED IMPORTED_TARGET libcpuinfo)
+
+# pthreadpool ships no CMake/pkg-config files in Debian; locate it by hand.
+find_path(PTHREADPOOL_INCLUDE_DIR pthreadpool.h REQUIRED)
+find_library(PTHREADPOOL_LIBRARY pthreadpool REQUIRED)
+add_library(intformer_pthreadpool INTERFACE)
+target_include_directories(intformer_pthreadpool INTERFACE ${PTHREADPOOL_INCLUDE_DIR})
+target_link_libraries(intformer_pthreadpool INTERFACE ${PTHREADPOOL_LIBRARY} Threads::Threads)
+
+# xsimd is header-only; Debian's CMake config drags in an xtl link dependency that xsimd itself
+# does not need, so the headers are used directly.
+find_path(XSIMD_INCLUDE_DIR xsimd/xsimd.hpp REQUIRED)
+add_library(intformer_xsimd INTERFACE)
+target_include_directories(intformer_xsimd INTERFACE ${XSIMD_INCLUDE_DIR})
+
+set(INTFORMER_HAVE_ONEDNN OFF)
+if(INTFORMER_WITH_ONEDNN AND INTFORMER_ARCH_X86_64)
+  find_package(dnnl CONFIG QUIET)
+  if(dnnl_FOUND)
+    set(INTFORMER_HAVE_ONEDNN ON)
+  else()
+    message(STATUS "intformer: oneDNN not found; the onednn gemm_s8 variant is left out")
+  endif()
+endif()
+
+if(INTFORMER_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(INTFORMER_BUILD_BENCH)
+  find_package(benchmark QUIET)
+endif()

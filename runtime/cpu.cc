@@ -1,0 +1,145 @@
+#include "runtime/cpu.h"
+
+#include <cpuinfo.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#if defined(__aarch64__) && defined(__linux__)
+#include <sys/auxv.h>
+#endif
+
+namespace intformer {
+namespace {
+
+struct IsaInfo {
+  Isa isa;
+  const char* name;
+  int family;  // 0: any, 1: x86, 2: arm
+  int rank;    // position on the family's ladder
+};
+
+constexpr IsaInfo kIsas[] = {
+    {Isa::kScalar, "scalar", 0, 0},  {Isa::kAvx2, "avx2", 1, 1},
+    {Isa::kAvx512, "avx512", 1, 2},  {Isa::kAvx512Vnni, "avx512vnni", 1, 3},
+    {Isa::kNeon, "neon", 2, 1},      {Isa::kNeonDot, "neondot", 2, 2},
+    {Isa::kI8mm, "i8mm", 2, 3},
+};
+
+const IsaInfo& Info(Isa isa) {
+  for (const IsaInfo& i : kIsas) {
+    if (i.isa == isa) return i;
+  }
+  return kIsas[0];
+}
+
+bool DetectIsa(Isa isa) {
+  if (isa == Isa::kScalar) return true;
+  if (!cpuinfo_initialize()) return false;
+  switch (isa) {
+#if defined(__x86_64__) || defined(_M_X64)
+    case Isa::kAvx2:
+      return cpuinfo_has_x86_avx2() && cpuinfo_has_x86_fma3() && cpuinfo_has_x86_bmi2();
+    case Isa::kAvx512:
+      return cpuinfo_has_x86_avx512f() && cpuinfo_has_x86_avx512bw() &&
+             cpuinfo_has_x86_avx512dq() && cpuinfo_has_x86_avx512vl() && cpuinfo_has_x86_bmi2();
+    case Isa::kAvx512Vnni:
+      return DetectIsa(Isa::kAvx512) && cpuinfo_has_x86_avx512vnni();
+#endif
+#if defined(__aarch64__) || defined(__arm__)
+    case Isa::kNeon:
+      return cpuinfo_has_arm_neon();
+    case Isa::kNeonDot:
+      return cpuinfo_has_arm_neon() && cpuinfo_has_arm_neon_dot();
+    case Isa::kI8mm:
+#if defined(__aarch64__) && defined(__linux__) && defined(AT_HWCAP2)
+      // This cpuinfo release predates i8mm; the kernel's HWCAP2_I8MM bit (1 << 13) is the
+      // authoritative answer on Linux.
+      return cpuinfo_has_arm_neon_dot() && (getauxval(AT_HWCAP2) & (1UL << 13)) != 0;
+#else
+      return false;
+#endif
+#endif
+    default:
+      return false;
+  }
+}
+
+struct State {
+  bool has[sizeof(kIsas) / sizeof(kIsas[0])];
+  int cap_rank = 1000;  // no cap
+  bool cap_is_scalar = false;
+  const char* verbose = nullptr;
+
+  State() {
+    for (size_t i = 0; i < sizeof(kIsas) / sizeof(kIsas[0]); ++i) has[i] = DetectIsa(kIsas[i].isa);
+    verbose = std::getenv("INTFORMER_VERBOSE");
+    if (const char* cap = std::getenv("INTFORMER_MAX_ISA"); cap != nullptr && *cap != '\0') {
+      Isa isa;
+      if (!ParseIsa(cap, &isa)) {
+        std::fprintf(stderr, "intformer: unknown INTFORMER_MAX_ISA=%s, using scalar\n", cap);
+        isa = Isa::kScalar;
+      }
+      cap_rank = Info(isa).rank;
+      cap_is_scalar = isa == Isa::kScalar;
+    }
+  }
+};
+
+const State& GetState() {
+  static const State state;
+  return state;
+}
+
+}  // namespace
+
+const char* IsaName(Isa isa) { return Info(isa).name; }
+
+bool ParseIsa(const char* name, Isa* isa) {
+  for (const IsaInfo& i : kIsas) {
+    if (std::strcmp(i.name, name) == 0) {
+      *isa = i.isa;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool CpuHasIsa(Isa isa) {
+  const State& s = GetState();
+  for (size_t i = 0; i < sizeof(kIsas) / sizeof(kIsas[0]); ++i) {
+    if (kIsas[i].isa == isa) return s.has[i];
+  }
+  return false;
+}
+
+bool IsaEnabled(Isa isa) {
+  if (!CpuHasIsa(isa)) return false;
+  const State& s = GetState();
+  if (isa == Isa::kScalar) return true;
+  if (s.cap_is_scalar) return false;
+  return Info(isa).rank <= s.cap_rank;
+}
+
+Isa BestEnabledIsa() {
+  Isa best = Isa::kScalar;
+  for (const IsaInfo& i : kIsas) {
+    if (IsaEnabled(i.isa) && i.rank > Info(best).rank) best = i.isa;
+  }
+  return best;
+}
+
+bool VerboseEnabled(const char* topic) {
+  const char* v = GetState().verbose;
+  if (v == nullptr) return false;
+  const size_t n = std::strlen(topic);
+  for (const char* p = v; (p = std::strstr(p, topic)) != nullptr; p += n) {
+    const bool start = p == v || p[-1] == ',';
+    const bool end = p[n] == '\0' || p[n] == ',';
+    if (start && end) return true;
+  }
+  return std::strcmp(v, "all") == 0;
+}
+
+}  // namespace intformer

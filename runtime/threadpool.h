@@ -1,0 +1,43 @@
+// A thin owner of a pthreadpool, the thread pool XNNPACK runs on.
+//
+// Kernels never create threads; drivers (the GEMM driver, later the encoder) split their work
+// into independent tiles and hand them to Parallelize2D. A pool of 1 thread runs everything on
+// the caller's thread, so results never depend on the thread count: each tile is computed by
+// exactly one thread with the same code, and tiles do not share accumulators.
+#ifndef INTFORMER_RUNTIME_THREADPOOL_H_
+#define INTFORMER_RUNTIME_THREADPOOL_H_
+
+#include <cstddef>
+
+struct pthreadpool;
+
+namespace intformer {
+
+class ThreadPool {
+ public:
+  // threads == 0 means one per core.
+  explicit ThreadPool(size_t threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  size_t threads() const;
+
+  // Calls fn(ctx, i, j) for every i < range_i, j < range_j, possibly concurrently.
+  using Task2D = void (*)(void* ctx, size_t i, size_t j);
+  void Parallelize2D(Task2D fn, void* ctx, size_t range_i, size_t range_j);
+
+  // Convenience for lambdas: pool.Run2D(ri, rj, [&](size_t i, size_t j) { ... }).
+  template <class F>
+  void Run2D(size_t range_i, size_t range_j, F&& f) {
+    Parallelize2D([](void* c, size_t i, size_t j) { (*static_cast<F*>(c))(i, j); }, &f, range_i,
+                  range_j);
+  }
+
+ private:
+  pthreadpool* pool_;
+};
+
+}  // namespace intformer
+
+#endif  // INTFORMER_RUNTIME_THREADPOOL_H_
