@@ -1,0 +1,55 @@
+// The requant rule (requant.h) for xsimd batches: the one step that xsimd-templated kernels
+// (i-GELU, i-Softmax, i-LayerNorm, embedding, add) cannot express portably, because xsimd 8
+// has no exact 32x32->64 multiply with a 64-bit arithmetic shift. Each architecture gets its
+// exact intrinsic form; any other falls back to the scalar definition lane by lane.
+//
+// Include only from a translation unit compiled for the architecture it instantiates.
+#ifndef INTFORMER_OPS_REQUANT_REQUANT_XSIMD_H_
+#define INTFORMER_OPS_REQUANT_REQUANT_XSIMD_H_
+
+#include <xsimd/xsimd.hpp>
+
+#include "ops/requant/requant.h"
+
+#if defined(__AVX512F__)
+#include "ops/requant/requant_avx512_inl.h"
+#endif
+#if defined(__AVX2__)
+#include "ops/requant/requant_avx2_inl.h"
+#endif
+
+namespace intformer {
+
+// Lane-wise Clamp(Requant(x, d), lo, hi) with one Dyadic for all lanes.
+template <class Arch>
+inline xsimd::batch<int32_t, Arch> RequantBatch(const xsimd::batch<int32_t, Arch>& x, Dyadic d,
+                                                int32_t lo, int32_t hi) {
+  constexpr size_t kLanes = xsimd::batch<int32_t, Arch>::size;
+  alignas(64) int32_t v[kLanes];
+  x.store_aligned(v);
+  for (size_t i = 0; i < kLanes; ++i) v[i] = Clamp(RequantRaw(v[i], d), lo, hi);
+  return xsimd::batch<int32_t, Arch>::load_aligned(v);
+}
+
+#if defined(__AVX2__)
+template <>
+inline xsimd::batch<int32_t, xsimd::avx2> RequantBatch(const xsimd::batch<int32_t, xsimd::avx2>& x,
+                                                       Dyadic d, int32_t lo, int32_t hi) {
+  return RequantClampAvx2(x, _mm256_set1_epi32(d.mult), _mm256_set1_epi32(d.shift),
+                          _mm256_set1_epi64x(lo), _mm256_set1_epi64x(hi));
+}
+#endif
+
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+template <>
+inline xsimd::batch<int32_t, xsimd::avx512bw> RequantBatch(
+    const xsimd::batch<int32_t, xsimd::avx512bw>& x, Dyadic d, int32_t lo, int32_t hi) {
+  return RequantClampUniformAvx512(x, _mm512_set1_epi32(d.mult), _mm_cvtsi32_si128(d.shift),
+                                   _mm512_set1_epi64(int64_t{1} << (d.shift - 1)),
+                                   _mm512_set1_epi64(lo), _mm512_set1_epi64(hi));
+}
+#endif
+
+}  // namespace intformer
+
+#endif  // INTFORMER_OPS_REQUANT_REQUANT_XSIMD_H_
