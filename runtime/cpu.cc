@@ -68,8 +68,8 @@ bool DetectIsa(Isa isa) {
 
 struct State {
   bool has[sizeof(kIsas) / sizeof(kIsas[0])];
-  int cap_rank = 1000;  // no cap
-  bool cap_is_scalar = false;
+  int cap_family = -1;  // -1: no cap; 0: scalar caps every family
+  int cap_rank = 0;
   const char* verbose = nullptr;
 
   State() {
@@ -81,8 +81,8 @@ struct State {
         std::fprintf(stderr, "intformer: unknown INTFORMER_MAX_ISA=%s, using scalar\n", cap);
         isa = Isa::kScalar;
       }
+      cap_family = Info(isa).family;
       cap_rank = Info(isa).rank;
-      cap_is_scalar = isa == Isa::kScalar;
     }
   }
 };
@@ -117,9 +117,10 @@ bool CpuHasIsa(Isa isa) {
 bool IsaEnabled(Isa isa) {
   if (!CpuHasIsa(isa)) return false;
   const State& s = GetState();
-  if (isa == Isa::kScalar) return true;
-  if (s.cap_is_scalar) return false;
-  return Info(isa).rank <= s.cap_rank;
+  if (isa == Isa::kScalar || s.cap_family < 0) return true;
+  if (s.cap_family == 0) return false;
+  // A cap names one family's rung; the other family's ISAs are not on this CPU anyway.
+  return Info(isa).family != s.cap_family || Info(isa).rank <= s.cap_rank;
 }
 
 Isa BestEnabledIsa() {

@@ -2,7 +2,8 @@
 //
 // The hardware is asked once, through cpuinfo (never a hand-rolled cpuid). Two environment
 // variables shape what dispatch may pick, so that tests and bug reports can pin a path:
-//   INTFORMER_MAX_ISA=scalar|avx2|avx512vnni|neon|neondot|i8mm  caps the ladder of that family;
+//   INTFORMER_MAX_ISA=scalar|avx2|avx512|avx512vnni|neon|neondot|i8mm  caps the ladder of that
+//                                   family (scalar caps all: only the ref kernels run);
 //   INTFORMER_VERBOSE=dispatch                                   logs every choice and rejection.
 // An unknown INTFORMER_MAX_ISA value is reported once on stderr and treated as "scalar": a typo
 // must not silently select the fastest path a bug report was trying to exclude.
