@@ -1,0 +1,115 @@
+// `intformer kernels`: a quick, honest look at the integer kernels on this machine.
+//
+// For each op it runs the variant dispatch picks (INTFORMER_MAX_ISA and INTFORMER_VERBOSE apply),
+// compares the integer result with double-precision math on realistic inputs, checks the variant
+// against the scalar reference bit for bit, and times it. The float math here is measurement
+// only: it lives in the tool, never in the kernels.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "ops/requant/requant.h"
+#include "runtime/cpu.h"
+#include "tools/cli/commands.h"
+#include "tools/offline/quant_params.h"
+
+namespace intformer {
+namespace cli {
+namespace {
+
+struct DemoRow {
+  std::string op, variant, shape;
+  bool exact_vs_ref = false;
+  std::string error;       // measured error against double math, with its unit
+  std::string bound;       // the bound the tests assert
+  std::string speed;       // throughput
+};
+
+// Median seconds per call of fn over `reps` timed batches of at least ~20 ms each.
+double MedianSeconds(const std::function<void()>& fn, int reps = 5) {
+  using Clock = std::chrono::steady_clock;
+  fn();  // warm-up
+  int calls = 1;
+  for (;;) {
+    const auto t0 = Clock::now();
+    for (int i = 0; i < calls; ++i) fn();
+    const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (s > 0.02 || calls > (1 << 20)) break;
+    calls *= 2;
+  }
+  std::vector<double> t;
+  for (int r = 0; r < reps; ++r) {
+    const auto t0 = Clock::now();
+    for (int i = 0; i < calls; ++i) fn();
+    t.push_back(std::chrono::duration<double>(Clock::now() - t0).count() / calls);
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+std::string Fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), f, v);
+  return buf;
+}
+
+DemoRow DemoRequant() {
+  const size_t n = 1 << 20;
+  std::mt19937 gen(7);
+  std::uniform_int_distribution<int32_t> dist(-(1 << 20), 1 << 20);
+  std::vector<int32_t> src(n);
+  for (int32_t& x : src) x = dist(gen);
+  const double real = 0.000123456;  // a typical GEMM-accumulator -> int8 scale ratio
+  const Dyadic d = offline::DyadicFromReal(real);
+  RequantParams p;
+  p.scale = &d;
+  std::vector<int8_t> got(n), want(n);
+  const RequantKernel& k = GetRequantKernel();
+  k.s32_to_s8(src.data(), got.data(), n, p);
+  RequantS32ToS8Ref(src.data(), want.data(), n, p);
+  double max_err = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double exact = std::min(127.0, std::max(-128.0, src[i] * real));
+    max_err = std::max(max_err, std::fabs(got[i] - exact));
+  }
+  const double s = MedianSeconds([&] { k.s32_to_s8(src.data(), got.data(), n, p); });
+  return {"requant s32->s8", k.name, "1M values", got == want, Fmt("%.4f LSB", max_err),
+          "0.5 LSB + 2^-31 rel", Fmt("%.2f Gval/s", n / s / 1e9)};
+}
+
+void RunKernels() {
+  std::printf("intformer kernels on this CPU (best enabled ISA: %s)\n\n",
+              IsaName(BestEnabledIsa()));
+  const std::vector<std::function<DemoRow()>> demos = {DemoRequant};
+  std::printf("%-18s %-16s %-22s %-9s %-14s %-20s %s\n", "op", "variant", "shape", "=ref",
+              "max error", "asserted bound", "speed");
+  bool all_exact = true;
+  for (const auto& demo : demos) {
+    const DemoRow r = demo();
+    all_exact = all_exact && r.exact_vs_ref;
+    std::printf("%-18s %-16s %-22s %-9s %-14s %-20s %s\n", r.op.c_str(), r.variant.c_str(),
+                r.shape.c_str(), r.exact_vs_ref ? "yes" : "NO", r.error.c_str(), r.bound.c_str(),
+                r.speed.c_str());
+  }
+  std::printf("\n=ref: the dispatched variant equals the scalar reference bit for bit.\n"
+              "Errors are against double-precision math; bounds are the ones the tests assert.\n");
+  if (!all_exact) throw CLI::RuntimeError(1);
+}
+
+}  // namespace
+
+void RegisterKernels(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand(
+      "kernels", "Run every integer kernel on this CPU: error vs double math, bit-exactness, speed");
+  cmd->callback(RunKernels);
+}
+
+}  // namespace cli
+}  // namespace intformer

@@ -1,0 +1,20 @@
+// The subcommands of the intformer CLI. Each lives in its own cmd_<name>.cc and registers itself
+// on the CLI11 app; main.cc only lists them, so adding a command touches one new file and a line.
+#ifndef INTFORMER_TOOLS_CLI_COMMANDS_H_
+#define INTFORMER_TOOLS_CLI_COMMANDS_H_
+
+namespace CLI {
+class App;
+}
+
+namespace intformer {
+namespace cli {
+
+// `intformer kernels`: runs every integer kernel through dispatch on this CPU and prints its
+// measured error against double-precision math and its speed.
+void RegisterKernels(CLI::App& app);
+
+}  // namespace cli
+}  // namespace intformer
+
+#endif  // INTFORMER_TOOLS_CLI_COMMANDS_H_
