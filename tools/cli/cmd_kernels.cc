@@ -15,9 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "ops/ilayernorm/ilayernorm.h"
 #include "ops/requant/requant.h"
 #include "runtime/cpu.h"
 #include "tools/cli/commands.h"
+#include "tools/offline/ilayernorm_params.h"
 #include "tools/offline/quant_params.h"
 
 namespace intformer {
@@ -84,10 +86,55 @@ DemoRow DemoRequant() {
           "0.5 LSB + 2^-31 rel", Fmt("%.2f Gval/s", n / s / 1e9)};
 }
 
+// A BERT-base residual stream: 128 tokens x 768 channels, N(0, 1) with a few outlier channels,
+// at an int32 scale of 2^-12; gamma/beta as trained LayerNorms look (around 1 and 0).
+DemoRow DemoLayerNorm() {
+  const size_t rows = 128, c = 768;
+  std::mt19937 gen(11);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::vector<float> gamma(c), beta(c);
+  for (size_t j = 0; j < c; ++j) {
+    gamma[j] = static_cast<float>(1.0 + 0.2 * normal(gen));
+    beta[j] = static_cast<float>(0.1 * normal(gen));
+  }
+  const double s_in = 1.0 / 4096, s_out = 8.0 / 127;
+  std::vector<int32_t> src(rows * c);
+  for (size_t i = 0; i < src.size(); ++i) {
+    const double outlier = i % c < 4 ? 15.0 : 1.0;
+    src[i] = static_cast<int32_t>(std::lround(outlier * normal(gen) / s_in));
+  }
+  offline::ILayerNormConstants k;
+  std::string why;
+  if (!offline::ILayerNormConstantsFromFloat(s_in, s_out, gamma.data(), beta.data(), c, 1e-12, &k,
+                                             &why)) {
+    throw CLI::RuntimeError("ilayernorm constants: " + why, 2);
+  }
+  const ILayerNormParams p = k.Params();
+  std::vector<int8_t> got(src.size()), want(src.size());
+  const ILayerNormKernel& kernel = GetILayerNormKernel();
+  kernel.run(src.data(), got.data(), rows, p);
+  ILayerNormRef(src.data(), want.data(), rows, p);
+  double max_err = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    double mean = 0, var = 0;
+    for (size_t j = 0; j < c; ++j) mean += src[r * c + j] * s_in;
+    mean /= c;
+    for (size_t j = 0; j < c; ++j) var += std::pow(src[r * c + j] * s_in - mean, 2);
+    const double inv = 1.0 / std::sqrt(var / c + 1e-12);
+    for (size_t j = 0; j < c; ++j) {
+      const double y = ((src[r * c + j] * s_in - mean) * inv * gamma[j] + beta[j]) / s_out;
+      max_err = std::max(max_err, std::fabs(got[r * c + j] - std::min(127.0, std::max(-128.0, y))));
+    }
+  }
+  const double s = MedianSeconds([&] { kernel.run(src.data(), got.data(), rows, p); });
+  return {"i-LayerNorm", kernel.name, "128 x 768", got == want, Fmt("%.4f LSB", max_err),
+          "0.508 LSB", Fmt("%.2f Gval/s", rows * c / s / 1e9)};
+}
+
 void RunKernels() {
   std::printf("intformer kernels on this CPU (best enabled ISA: %s)\n\n",
               IsaName(BestEnabledIsa()));
-  const std::vector<std::function<DemoRow()>> demos = {DemoRequant};
+  const std::vector<std::function<DemoRow()>> demos = {DemoRequant, DemoLayerNorm};
   std::printf("%-18s %-16s %-22s %-9s %-14s %-20s %s\n", "op", "variant", "shape", "=ref",
               "max error", "asserted bound", "speed");
   bool all_exact = true;
