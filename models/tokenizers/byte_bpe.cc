@@ -1,0 +1,136 @@
+#include "models/tokenizers/byte_bpe.h"
+
+#include <queue>
+
+#include "models/tokenizers/unicode.h"
+
+namespace intformer {
+namespace tokenizers {
+
+char32_t ByteToUnicode(uint8_t b) {
+  const bool printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || b >= 174;
+  if (printable) return b;
+  // The non-printable bytes, in order, take U+0100, U+0101, ...
+  uint32_t rank = 0;
+  for (uint32_t x = 0; x < b; ++x) {
+    if (!((x >= 33 && x <= 126) || (x >= 161 && x <= 172) || x >= 174)) ++rank;
+  }
+  return 256 + rank;
+}
+
+Status ByteBpeModel::Create(Vocab vocab, std::string_view merges_txt, const TokenizerSettings& s,
+                            std::unique_ptr<ByteBpeModel>* out) {
+  std::unique_ptr<ByteBpeModel> m(new ByteBpeModel());
+  m->add_prefix_space_ = s.add_prefix_space;
+  for (int b = 0; b < 256; ++b) {
+    std::string ch;
+    AppendUtf8(ByteToUnicode(static_cast<uint8_t>(b)), &ch);
+    m->byte_id_[b] = vocab.Find(ch);
+    if (m->byte_id_[b] < 0) {
+      return Status::Error(StatusCode::kBadVocab,
+                           "vocab.json lacks the byte-level symbol for byte " + std::to_string(b));
+    }
+  }
+  // merges.txt: optional "#version" lines, then "left right" per line; rank = line order.
+  uint32_t rank = 0;
+  size_t pos = 0, line_no = 0;
+  std::string merged;
+  while (pos < merges_txt.size()) {
+    size_t nl = merges_txt.find('\n', pos);
+    if (nl == std::string_view::npos) nl = merges_txt.size();
+    std::string_view line = merges_txt.substr(pos, nl - pos);
+    pos = nl + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.rfind("#version", 0) == 0) continue;
+    const size_t sp = line.find(' ');
+    if (sp == std::string_view::npos || sp == 0 || sp + 1 == line.size() ||
+        line.find(' ', sp + 1) != std::string_view::npos) {
+      return Status::Error(StatusCode::kBadMerges,
+                           "merges.txt line " + std::to_string(line_no) + " is not \"a b\"");
+    }
+    const std::string_view a = line.substr(0, sp), b = line.substr(sp + 1);
+    const int32_t ia = vocab.Find(a), ib = vocab.Find(b);
+    merged.assign(a).append(b);
+    const int32_t im = vocab.Find(merged);
+    if (ia < 0 || ib < 0 || im < 0) {
+      return Status::Error(StatusCode::kBadMerges, "merges.txt line " + std::to_string(line_no) +
+                                                       ": token not in the vocabulary");
+    }
+    m->merges_[PairKey(ia, ib)] = Merge{rank++, im};
+  }
+  m->vocab_ = std::move(vocab);
+  *out = std::move(m);
+  return Status::Ok();
+}
+
+void ByteBpeModel::TokenizeSegment(std::string_view utf8, std::vector<int32_t>* ids) const {
+  std::string prefixed;
+  if (add_prefix_space_ && (utf8.empty() || utf8.front() != ' ')) {
+    prefixed.reserve(utf8.size() + 1);
+    prefixed.push_back(' ');
+    prefixed.append(utf8);
+    utf8 = prefixed;
+  }
+  std::vector<std::pair<size_t, size_t>> pieces;
+  Gpt2Split(utf8, &pieces);
+  for (const auto& p : pieces) BpePiece(utf8.substr(p.first, p.second - p.first), ids);
+}
+
+void ByteBpeModel::BpePiece(std::string_view bytes, std::vector<int32_t>* ids) const {
+  const bool cacheable = bytes.size() <= kCacheMaxPieceBytes;
+  if (cacheable) {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = cache_.find(std::string(bytes));
+    if (it != cache_.end()) {
+      ids->insert(ids->end(), it->second.begin(), it->second.end());
+      return;
+    }
+  }
+  // Symbols in a doubly linked list over the original byte positions; a merge keeps the left
+  // position and retires the right one.
+  const int32_t n = static_cast<int32_t>(bytes.size());
+  std::vector<int32_t> sym(n), prev(n), next(n);
+  for (int32_t i = 0; i < n; ++i) {
+    sym[i] = byte_id_[static_cast<unsigned char>(bytes[i])];
+    prev[i] = i - 1;
+    next[i] = i + 1 < n ? i + 1 : -1;
+  }
+  struct Cand {
+    uint32_t rank;
+    int32_t pos, left, right;
+    bool operator>(const Cand& o) const { return rank != o.rank ? rank > o.rank : pos > o.pos; }
+  };
+  std::priority_queue<Cand, std::vector<Cand>, std::greater<Cand>> heap;
+  auto push = [&](int32_t i) {
+    if (i < 0 || next[i] < 0) return;
+    auto it = merges_.find(PairKey(sym[i], sym[next[i]]));
+    if (it != merges_.end()) heap.push(Cand{it->second.rank, i, sym[i], sym[next[i]]});
+  };
+  for (int32_t i = 0; i + 1 < n; ++i) push(i);
+  while (!heap.empty()) {
+    const Cand c = heap.top();
+    heap.pop();
+    const int32_t r = next[c.pos];
+    // Stale entry: either side changed since it was queued (ids only ever grow into longer
+    // tokens, so equal ids mean the same pair).
+    if (sym[c.pos] != c.left || r < 0 || sym[r] != c.right) continue;
+    sym[c.pos] = merges_.find(PairKey(c.left, c.right))->second.id;
+    sym[r] = -1;
+    next[c.pos] = next[r];
+    if (next[r] >= 0) prev[next[r]] = c.pos;
+    push(prev[c.pos]);
+    push(c.pos);
+  }
+  const size_t first = ids->size();
+  for (int32_t i = 0; i >= 0 && i < n; i = next[i]) ids->push_back(sym[i]);
+  if (cacheable) {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (cache_.size() < kCacheCapacity) {
+      cache_.emplace(std::string(bytes), std::vector<int32_t>(ids->begin() + first, ids->end()));
+    }
+  }
+}
+
+}  // namespace tokenizers
+}  // namespace intformer
