@@ -1,0 +1,45 @@
+// i-GELU on xsimd batches: the formula of igelu.h lane by lane. The polynomial runs in int32
+// lanes (the range analysis keeps d*d and w*E below 2^31, so plain 32-bit multiplies are exact);
+// the three scale changes are RequantBatch, the one requant rule. Tails go through the scalar
+// definition.
+//
+// Include only from a translation unit compiled for the architecture it instantiates.
+#ifndef INTFORMER_OPS_IGELU_IGELU_XSIMD_H_
+#define INTFORMER_OPS_IGELU_IGELU_XSIMD_H_
+
+#include <xsimd/xsimd.hpp>
+
+#include "ops/igelu/igelu.h"
+#include "ops/requant/requant_xsimd.h"
+
+namespace intformer {
+
+template <class Arch>
+void IGeluXsimd(const int32_t* src, int8_t* dst, size_t n, const IGeluParams& p) {
+  using B = xsimd::batch<int32_t, Arch>;
+  constexpr size_t kLanes = B::size;
+  const B clip(p.clip), c(p.c), one(p.one), rnd((1 << p.norm_shift) >> 1), zero(0);
+  alignas(64) int32_t out[kLanes];
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    const B q = B::load_unaligned(src + i);
+    const B w = RequantBatch<Arch>(q, p.to_work, -p.clip, p.clip);
+    const B d = clip - xsimd::abs(w);
+    const B poly = (c - d * d + rnd) >> p.norm_shift;
+    const B y = w * xsimd::select(w >= zero, one + poly, one - poly);
+    const B curve = RequantBatch<Arch>(y, p.out_poly, -128, 127);
+    // The linear branch costs a second requant per batch; skip it when no lane needs it.
+    const auto lin_lanes = w == clip;
+    B v = curve;
+    if (xsimd::any(lin_lanes)) {
+      v = xsimd::select(lin_lanes, RequantBatch<Arch>(q, p.out_lin, -128, 127), curve);
+    }
+    v.store_aligned(out);
+    for (size_t j = 0; j < kLanes; ++j) dst[i + j] = static_cast<int8_t>(out[j]);
+  }
+  for (; i < n; ++i) dst[i] = IGeluOne(src[i], p);
+}
+
+}  // namespace intformer
+
+#endif  // INTFORMER_OPS_IGELU_IGELU_XSIMD_H_

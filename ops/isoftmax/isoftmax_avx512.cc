@@ -1,0 +1,12 @@
+// i-Softmax for xsimd::avx512bw (compiled with the avx512 flags only).
+#include "ops/isoftmax/isoftmax_variants.h"
+#include "ops/isoftmax/isoftmax_xsimd.h"
+
+namespace intformer {
+
+void ISoftmaxAvx512(const int32_t* src, const uint8_t* mask, int8_t* dst, size_t rows, size_t cols,
+                   const ISoftmaxParams& p) {
+  ISoftmaxXsimd<xsimd::avx512bw>(src, mask, dst, rows, cols, p);
+}
+
+}  // namespace intformer
