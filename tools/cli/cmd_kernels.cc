@@ -15,11 +15,15 @@
 #include <string>
 #include <vector>
 
+#include "ops/igelu/igelu.h"
 #include "ops/ilayernorm/ilayernorm.h"
+#include "ops/isoftmax/isoftmax.h"
 #include "ops/requant/requant.h"
 #include "runtime/cpu.h"
 #include "tools/cli/commands.h"
+#include "tools/offline/igelu_params.h"
 #include "tools/offline/ilayernorm_params.h"
+#include "tools/offline/isoftmax_params.h"
 #include "tools/offline/quant_params.h"
 
 namespace intformer {
@@ -131,10 +135,75 @@ DemoRow DemoLayerNorm() {
           "0.508 LSB", Fmt("%.2f Gval/s", rows * c / s / 1e9)};
 }
 
+// The FFN activation of BERT-base: 128 tokens x 3072, inputs in [-8, 8] at an int32 scale of
+// 2^-16, int8 output at 8/127. Error in real units against the exact erf GELU.
+DemoRow DemoGelu() {
+  const size_t n = 128 * 3072;
+  const double s_in = 1.0 / 65536, s_out = 8.0 / 127;
+  IGeluParams p;
+  std::string why;
+  if (!offline::IGeluParamsFromScales(s_in, s_out, &p, &why)) {
+    throw CLI::RuntimeError("igelu constants: " + why, 2);
+  }
+  std::mt19937 gen(13);
+  std::uniform_int_distribution<int32_t> dist(-8 * 65536, 8 * 65536);
+  std::vector<int32_t> src(n);
+  for (int32_t& x : src) x = dist(gen);
+  std::vector<int8_t> got(n), want(n);
+  const IGeluKernel& k = GetIGeluKernel();
+  k.run(src.data(), got.data(), n, p);
+  IGeluRef(src.data(), want.data(), n, p);
+  double max_err = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double x = src[i] * s_in;
+    const double gelu = 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+    max_err = std::max(max_err, std::fabs(got[i] * s_out - gelu));
+  }
+  const double s = MedianSeconds([&] { k.run(src.data(), got.data(), n, p); });
+  return {"i-GELU", k.name, "128 x 3072", got == want, Fmt("%.4f real", max_err),
+          Fmt("%.4f real", 0.018152 + 5.8e-5 + s_out / 2), Fmt("%.2f Gval/s", n / s / 1e9)};
+}
+
+// Attention probabilities of one BERT-base layer: 12 heads x 128 queries x 128 keys, the last 28
+// keys padded; scores in [-12, 12] at 2^-10. Error per probability against double softmax.
+DemoRow DemoSoftmax() {
+  const size_t rows = 12 * 128, cols = 128, valid = 100;
+  const double s_in = 1.0 / 1024;
+  ISoftmaxParams p;
+  std::string why;
+  if (!offline::ISoftmaxParamsFromScale(s_in, &p, &why)) {
+    throw CLI::RuntimeError("isoftmax constants: " + why, 2);
+  }
+  std::mt19937 gen(17);
+  std::normal_distribution<double> normal(0.0, 3.0);
+  std::vector<int32_t> src(rows * cols);
+  for (int32_t& x : src) x = static_cast<int32_t>(std::lround(normal(gen) / s_in));
+  std::vector<uint8_t> mask(cols, 1);
+  for (size_t j = valid; j < cols; ++j) mask[j] = 0;
+  std::vector<int8_t> got(src.size()), want(src.size());
+  const ISoftmaxKernel& k = GetISoftmaxKernel();
+  k.run(src.data(), mask.data(), got.data(), rows, cols, p);
+  ISoftmaxRef(src.data(), mask.data(), want.data(), rows, cols, p);
+  double max_err = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    const int32_t* x = &src[r * cols];
+    double mx = -1e300, sum = 0;
+    for (size_t j = 0; j < valid; ++j) mx = std::max(mx, x[j] * s_in);
+    for (size_t j = 0; j < valid; ++j) sum += std::exp(x[j] * s_in - mx);
+    for (size_t j = 0; j < cols; ++j) {
+      const double prob = j < valid ? std::exp(x[j] * s_in - mx) / sum : 0.0;
+      max_err = std::max(max_err, std::fabs(got[r * cols + j] / 128.0 - prob));
+    }
+  }
+  const double s = MedianSeconds([&] { k.run(src.data(), mask.data(), got.data(), rows, cols, p); });
+  return {"i-Softmax", k.name, "12x128 x 128, masked", got == want, Fmt("%.4f prob", max_err),
+          "0.0103 prob", Fmt("%.2f Gval/s", rows * cols / s / 1e9)};
+}
+
 void RunKernels() {
   std::printf("intformer kernels on this CPU (best enabled ISA: %s)\n\n",
               IsaName(BestEnabledIsa()));
-  const std::vector<std::function<DemoRow()>> demos = {DemoRequant, DemoLayerNorm};
+  const std::vector<std::function<DemoRow()>> demos = {DemoRequant, DemoGelu, DemoSoftmax, DemoLayerNorm};
   std::printf("%-18s %-16s %-22s %-9s %-14s %-20s %s\n", "op", "variant", "shape", "=ref",
               "max error", "asserted bound", "speed");
   bool all_exact = true;
