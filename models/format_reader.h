@@ -2,7 +2,9 @@
 //
 // Two sources:
 //   - OpenPath maps the file read-only (mmap, MAP_PRIVATE); blobs are used in place, never
-//     copied. The mapping lives as long as the ModelFile.
+//     copied. The mapping lives as long as the ModelFile. The file must not be modified in
+//     place while mapped (a shrinking file turns reads into SIGBUS); ModelWriter replaces
+//     files by rename, which leaves an existing mapping intact.
 //   - OpenBuffer reads a caller's memory (e.g. an app asset). Nothing is copied: the caller
 //     keeps the buffer alive and unchanged for the whole life of the ModelFile and of every
 //     view taken from it. Blobs must be 64-byte aligned in memory for the kernels, so the
