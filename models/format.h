@@ -110,7 +110,8 @@
 // TRUNCATED_FILE), major (UNSUPPORTED_VERSION), at least 128 bytes (TRUNCATED_FILE), header
 // checksum (CHECKSUM_MISMATCH), file_size vs actual length (TRUNCATED_FILE if shorter,
 // CORRUPT_FILE if longer), header fields (CORRUPT_FILE), target (TARGET_MISMATCH), metadata
-// and table checksums (CHECKSUM_MISMATCH), entries (CORRUPT_FILE), blob checksums
+// and table checksums (CHECKSUM_MISMATCH), entries and blob placement (CORRUPT_FILE), then
+// per blob in offset order: the zero bytes before it (CORRUPT_FILE) and its checksum
 // (CHECKSUM_MISMATCH). All arithmetic on file values is overflow-checked, every allocation is
 // bounded by the file length (an entry takes at least 16 bytes of its section).
 #ifndef INTFORMER_MODELS_FORMAT_H_
