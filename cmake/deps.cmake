@@ -4,6 +4,11 @@ find_package(Threads REQUIRED)
 
 pkg_check_modules(CPUINFO REQUIRED IMPORTED_TARGET libcpuinfo)
 
+# xxHash (XXH3_64bits): the model file's section checksums (models/format.h).
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+add_library(intformer_xxhash INTERFACE)
+target_link_libraries(intformer_xxhash INTERFACE PkgConfig::XXHASH)
+
 # pthreadpool ships no CMake/pkg-config files in Debian; locate it by hand.
 find_path(PTHREADPOOL_INCLUDE_DIR pthreadpool.h REQUIRED)
 find_library(PTHREADPOOL_LIBRARY pthreadpool REQUIRED)
