@@ -49,3 +49,17 @@ set(INTFORMER_HAS_NEON_VARIANTS OFF)
 if(INTFORMER_ARCH_AARCH64 OR INTFORMER_ARM32_NEON)
   set(INTFORMER_HAS_NEON_VARIANTS ON)
 endif()
+
+# intformer_xsimd_op(<op>): the usual sources of an op whose SIMD variants are one xsimd template
+# instantiated per architecture: <op>_ref.cc, <op>_dispatch.cc, <op>_avx2.cc, <op>_avx512.cc and
+# <op>_neon.cc, each variant file under its own ISA's flags.
+function(intformer_xsimd_op op)
+  target_sources(intformer_ops PRIVATE ${op}_ref.cc ${op}_dispatch.cc)
+  if(INTFORMER_HAS_X86_VARIANTS)
+    intformer_isa_sources(intformer_ops avx2 ${op}_avx2.cc)
+    intformer_isa_sources(intformer_ops avx512 ${op}_avx512.cc)
+  endif()
+  if(INTFORMER_HAS_NEON_VARIANTS)
+    intformer_isa_sources(intformer_ops neon ${op}_neon.cc)
+  endif()
+endfunction()
