@@ -98,6 +98,7 @@ def select(args):
     if explicit:
         for name in filter(None, (s.strip() for s in args.task.split(","))):
             wanted += [t for t in models.resolve_task(name) if t not in wanted]
+        wanted.sort(key=tasks.TASK_ORDER.index)  # columns always in I-BERT's order
     keys = {tasks.TASKS[t]["model"] for t in wanted}
     only = next(iter(keys)) if len(keys) == 1 else None
     ckpts = models.discover(args.model_dir, only) if args.model_dir else {}

@@ -132,6 +132,7 @@ def write_markdown(path, results, task_list, meta):
     parts += ["## Runs", "", runs_markdown(results, task_list), "",
               "binary: `%s`  " % meta.get("binary"), "version: %s  " % meta.get("version"),
               "date: %s" % meta.get("date"), ""]
+    parts.append("")
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(parts))
 
@@ -165,7 +166,12 @@ def write_chart(path, results, task_list):
         import matplotlib.pyplot as plt
     except ImportError:
         return "matplotlib is not installed (apt install python3-matplotlib): no PNG chart"
-    labels = [tasks.TITLES[t] for t in task_list] + ["Avg"]
+    # A bar is the task score; two-metric tasks say so under their name.
+    labels = [tasks.TITLES[t] + ("\n(%s)/2" % "+".join(tasks.METRIC_TITLES[m] for m in
+                                                     tasks.TASKS[t]["metrics"])
+                                 if len(tasks.TASKS[t]["metrics"]) > 1 else "")
+              for t in task_list] + ["Avg"]
+    lowest = 0.0
     fig, ax = plt.subplots(figsize=(max(6.0, 1.3 * len(labels) + 2), 4.2), dpi=110)
     width = 0.8 / len(ROWS)
     colours = ("#4c72b0", "#dd8452", "#55a868")
@@ -176,15 +182,17 @@ def write_chart(path, results, task_list):
         pts = [(x, 100 * s) for x, s in zip(xs, scores) if s is not None]
         if not pts:
             continue
+        lowest = min([lowest] + [p[1] for p in pts])
         bars = ax.bar([p[0] for p in pts], [p[1] for p in pts], width, label=title,
                       color=colour)
         ax.bar_label(bars, fmt="%.1f", fontsize=7, padding=1)
     ax.set_xticks(range(len(labels)))
     ax.set_xticklabels(labels)
     ax.set_ylabel("dev score (%)")
-    ax.set_ylim(0, 105)
+    ax.set_ylim(min(0.0, lowest - 8), 112)  # CoLA's MCC can be negative
+    ax.axhline(0, color="black", linewidth=0.6)
     ax.set_title("GLUE dev: FP32 vs INT8 vs NF4 (intformer)")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper center", ncol=len(ROWS), fontsize=8, frameon=False)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path)
