@@ -41,10 +41,10 @@ the exact TSV handed to classify per task. The table, also printed to stdout:
 
     |  | SST-2 acc | CoLA MCC | STS-B Pearson/Spearman | MRPC acc/F1 | Avg |
     |---|---:|---:|---:|---:|---:|
-    | FP32 | 92.8 | 59.6 | 89.9/89.6 | 87.7/91.2 | 82.8 |
-    | INT8 | 92.6 | 59.0 | 89.8/89.4 | 87.5/91.0 | 82.4 |
+    | FP32 | 92.8 | 59.6 | 89.9/89.6 | 87.7/91.2 | 82.9 |
+    | INT8 | 92.6 | 59.0 | 89.8/89.4 | 87.5/91.0 | 82.6 |
     | NF4 | — | — | — | — | — |
-    | Δ(INT8−FP32) | -0.2 | -0.6 | -0.1/-0.2 | -0.2/-0.2 | -0.4 |
+    | Δ(INT8−FP32) | -0.2 | -0.6 | -0.1/-0.2 | -0.2/-0.2 | -0.3 |
     | Δ(NF4−FP32) | — | — | — | — | — |
 
 (values illustrative). Percent, one decimal; Avg as the GLUE leaderboard (two-metric tasks
@@ -72,9 +72,8 @@ DEFAULT_DATA = os.path.join(os.path.dirname(REPO), "shared", "fixtures", "glue")
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(
-        prog="glue_compare", description="GLUE dev scores: FP32 vs INT8 vs NF4 through intformer",
-        epilog="See the module docstring (python3 -m pydoc) for the classify contract.")
+    p = argparse.ArgumentParser(prog="glue_compare", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--task", default="all", help="comma-separated tasks or 'all' (default)")
     p.add_argument("--model", action="append", default=[], metavar="[TASK=]DIR[,int8=F][,nf4=F]",
                    help="a checkpoint and its converted files (repeatable)")
@@ -87,7 +86,8 @@ def parse_args(argv):
     p.add_argument("--limit", type=int, help="score only the first N rows (smoke test)")
     p.add_argument("--timeout", type=float, help="seconds per classify run")
     p.add_argument("--classify-arg", action="append", default=[], metavar="ARG",
-                   help="extra argument passed to classify (repeatable)")
+                   help="extra argument passed to classify (repeatable; write "
+                   "--classify-arg=--threads --classify-arg=2)")
     return p.parse_args(argv)
 
 
@@ -184,6 +184,9 @@ def binary_version(binary):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.limit is not None and args.limit < 1:
+        print("glue_compare: --limit must be at least 1", file=sys.stderr)
+        return 2
     try:
         task_list, ckpts = select(args)
         datasets = {t: tasks.read_dev(t, tasks.dev_path(args.data_dir, t)) for t in task_list}
@@ -192,17 +195,21 @@ def main(argv=None):
         return 2
     binary = runner.find_binary(args.intformer, REPO)
     os.makedirs(os.path.join(args.out, "inputs"), exist_ok=True)
+    label_maps = {}
+    for t in task_list:  # checked before any run, so a wrong checkpoint costs no time
+        ck = ckpts.get(tasks.TASKS[t]["model"], {})
+        id2label, num_labels, _ = models.config_summary(ck)
+        n_cls = len(tasks.TASKS[t]["labels"]) or 1
+        if num_labels is not None and num_labels != n_cls:
+            print("glue_compare: %s: %s has %s labels, %s needs %d (wrong checkpoint?)" % (
+                t, ck["fp32"], num_labels, tasks.TITLES[t], n_cls), file=sys.stderr)
+            return 2
+        label_maps[t] = tasks.prediction_map(t, id2label)
     results, failed = {}, False
     for t in task_list:
         ck = ckpts.get(tasks.TASKS[t]["model"], {})
         data = datasets[t]
-        id2label, num_labels, _ = models.config_summary(ck)
-        n_cls = len(tasks.TASKS[t]["labels"]) or 1
-        if num_labels is not None and num_labels != n_cls:
-            print("glue_compare: %s: %s has %s labels, %s needs %d" % (
-                t, ck["fp32"], num_labels, tasks.TITLES[t], n_cls), file=sys.stderr)
-            return 2
-        label_map = tasks.prediction_map(t, id2label)
+        label_map = label_maps[t]
         input_tsv = os.path.join(args.out, "inputs", "%s.tsv" % t)
         n, width = runner.write_input_tsv(data, input_tsv, args.limit)
         results[t] = {}

@@ -130,5 +130,50 @@ class CorrelationTest(unittest.TestCase):
         self.assertFalse(metrics.is_nan(None))
 
 
+def _have_reference_libs():
+    try:
+        import scipy.stats  # noqa: F401
+        import sklearn.metrics  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+@unittest.skipUnless(_have_reference_libs(), "sklearn/scipy not installed (optional cross-check; "
+                     "apt install python3-sklearn)")
+class ReferenceLibraryTest(unittest.TestCase):
+    """Seeded random cases, many ties, compared with the libraries the definitions come from."""
+
+    def test_random_against_sklearn_scipy(self):
+        import random
+        import warnings
+        from scipy import stats
+        from sklearn import metrics as sk
+        rng = random.Random(20240611)
+        for case in range(300):
+            n = rng.randint(2, 40)
+            k = rng.choice([2, 2, 3])
+            gold = [rng.randrange(k) for _ in range(n)]
+            pred = [rng.randrange(k) for _ in range(n)]
+            x = [rng.choice([0.0, 0.5, 1.0, 2.25, 3.0, rng.random()]) for _ in range(n)]
+            y = [rng.choice([1.0, 1.0, 4.75, rng.random() * 5]) for _ in range(n)]
+            msg = "case %d (seed 20240611)" % case
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.assertAlmostEqual(metrics.matthews(gold, pred),
+                                       sk.matthews_corrcoef(gold, pred), places=12, msg=msg)
+                self.assertAlmostEqual(metrics.accuracy(gold, pred),
+                                       sk.accuracy_score(gold, pred), places=12, msg=msg)
+                if k == 2:
+                    self.assertAlmostEqual(metrics.f1(gold, pred), sk.f1_score(gold, pred),
+                                           places=12, msg=msg)
+                for ours, theirs in ((metrics.pearson(x, y), stats.pearsonr(x, y)[0]),
+                                     (metrics.spearman(x, y), stats.spearmanr(x, y)[0])):
+                    if math.isnan(theirs):
+                        self.assertTrue(math.isnan(ours), msg)
+                    else:
+                        self.assertAlmostEqual(ours, theirs, places=10, msg=msg)
+
+
 if __name__ == "__main__":
     unittest.main()
