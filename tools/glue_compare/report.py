@@ -160,6 +160,8 @@ def write_json(path, results, task_list, meta):
 
 def write_chart(path, results, task_list):
     """Grouped bars of task scores per variant. Returns None, or why no chart was drawn."""
+    if all(task_score(_values(results, t, v)) is None for t in task_list for _, v in ROWS):
+        return "no scores to chart (every run failed or was missing)"
     try:
         import matplotlib
         matplotlib.use("Agg")
