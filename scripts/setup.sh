@@ -5,10 +5,12 @@
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+# python3 + python3-matplotlib: tools/glue_compare (its tests need only python3).
 pkgs=(build-essential cmake ninja-build pkg-config
       libdnnl-dev libxsimd-dev libcpuinfo-dev libpthreadpool-dev libxxhash-dev
       libutf8proc-dev libcli11-dev nlohmann-json3-dev
-      libgtest-dev libgmock-dev libbenchmark-dev)
+      libgtest-dev libgmock-dev libbenchmark-dev
+      python3 python3-matplotlib)
 if [ "${1:-}" = "--cross" ]; then
   pkgs+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf g++-arm-linux-gnueabi qemu-user)
 fi
