@@ -13,5 +13,8 @@ list(APPEND CMAKE_PREFIX_PATH ${INTFORMER_CROSS_DEPS}/usr)
 set(ENV{PKG_CONFIG_LIBDIR} ${INTFORMER_CROSS_DEPS}/usr/lib/aarch64-linux-gnu/pkgconfig)
 set(ENV{PKG_CONFIG_SYSROOT_DIR} ${INTFORMER_CROSS_DEPS})
 
-# -L: the cross libc and libstdc++; our own deps are found through the build tree's RPATH.
-set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64 -L /usr/aarch64-linux-gnu)
+# -L: the cross libc's loader. LD_LIBRARY_PATH makes it take libc from there too, not a
+# multiarch libc6 found through the host's ld.so.cache: the two builds differ (2.36-8cross1 vs
+# 2.36-9+deb12uN) and mixing them hangs in pthread_create.
+set(CMAKE_CROSSCOMPILING_EMULATOR
+    qemu-aarch64 -L /usr/aarch64-linux-gnu -E LD_LIBRARY_PATH=/usr/aarch64-linux-gnu/lib)

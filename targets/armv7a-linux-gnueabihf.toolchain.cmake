@@ -15,4 +15,8 @@ list(APPEND CMAKE_PREFIX_PATH ${INTFORMER_CROSS_DEPS}/usr)
 set(ENV{PKG_CONFIG_LIBDIR} ${INTFORMER_CROSS_DEPS}/usr/lib/arm-linux-gnueabihf/pkgconfig)
 set(ENV{PKG_CONFIG_SYSROOT_DIR} ${INTFORMER_CROSS_DEPS})
 
-set(CMAKE_CROSSCOMPILING_EMULATOR qemu-arm -L /usr/arm-linux-gnueabihf)
+# -L: the cross libc's loader. LD_LIBRARY_PATH makes it take libc from there too, not a
+# multiarch libc6 found through the host's ld.so.cache: the two builds differ (2.36-8cross1 vs
+# 2.36-9+deb12uN) and mixing them hangs in pthread_create.
+set(CMAKE_CROSSCOMPILING_EMULATOR
+    qemu-arm -L /usr/arm-linux-gnueabihf -E LD_LIBRARY_PATH=/usr/arm-linux-gnueabihf/lib)

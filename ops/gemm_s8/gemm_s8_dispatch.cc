@@ -24,9 +24,10 @@ const GemmKernel kGemmKernels[] = {
      GemmComputeAvx2},
 #endif
 #if INTFORMER_NEON_VARIANTS
-    // The ARM entries go here, best first: i8mm (smmla, Isa::kI8mm, kPackI8mm), neondot (sdot,
-    // Isa::kNeonDot, kPackNeonDot), neon (smlal, Isa::kNeon, kPackNeon). Their symbols are
-    // declared in gemm_s8_variants.h and compiled by ops/gemm_s8/CMakeLists.txt.
+    // ARM, best first: i8mm (smmla) and neondot (sdot) on aarch64, neon (smull + sadalp) on
+    // aarch64 and armv7 hard-float.
+    {INTFORMER_AARCH64 ? "neon_4x4" : "neon_2x4", Isa::kNeon, kPackNeon, kGemmNeonMr, 4, nullptr,
+     GemmPackedSizeNeon, GemmPackNeon, GemmComputeNeon},
 #endif
     {"ref", Isa::kScalar, kPackRef, 1, 1, nullptr, GemmPackedSizeRef, GemmPackRef,
      GemmComputeRef},

@@ -79,8 +79,25 @@ void GemmPackOneDnn(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_
                     const int32_t* bias, void* packed);
 void GemmComputeOneDnn(const GemmArgs& args);
 
-// ARM variants (gemm_s8_neon.cc, gemm_s8_neondot.cc, gemm_s8_i8mm.cc) are declared here by the
-// ARM work, following the same four-function pattern.
+// neon 4x4 / 2x4 (kPackNeon), gemm_s8_neon.cc: 4 rows on aarch64 (32 vector registers), 2 on
+// armv7 (16); the packed layout is the same on both.
+constexpr int kGemmNeonMr = INTFORMER_AARCH64 ? 4 : 2;
+size_t GemmPackedSizeNeon(size_t n, size_t k);
+void GemmPackNeon(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
+                  const int32_t* bias, void* packed);
+void GemmComputeNeon(const GemmArgs& args);
+
+// neondot 4x16 (kPackNeonDot), gemm_s8_neondot.cc; aarch64 only.
+size_t GemmPackedSizeNeonDot(size_t n, size_t k);
+void GemmPackNeonDot(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
+                     const int32_t* bias, void* packed);
+void GemmComputeNeonDot(const GemmArgs& args);
+
+// i8mm 8x8 (kPackI8mm), gemm_s8_i8mm.cc; aarch64 only.
+size_t GemmPackedSizeI8mm(size_t n, size_t k);
+void GemmPackI8mm(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
+                  const int32_t* bias, void* packed);
+void GemmComputeI8mm(const GemmArgs& args);
 
 }  // namespace intformer
 
