@@ -26,6 +26,12 @@ const GemmKernel kGemmKernels[] = {
 #if INTFORMER_NEON_VARIANTS
     // ARM, best first: i8mm (smmla) and neondot (sdot) on aarch64, neon (smull + sadalp) on
     // aarch64 and armv7 hard-float.
+#if INTFORMER_AARCH64
+    {"i8mm_8x8", Isa::kI8mm, kPackI8mm, 8, 8, nullptr, GemmPackedSizeI8mm, GemmPackI8mm,
+     GemmComputeI8mm},
+    {"neondot_4x16", Isa::kNeonDot, kPackNeonDot, 4, 16, nullptr, GemmPackedSizeNeonDot,
+     GemmPackNeonDot, GemmComputeNeonDot},
+#endif
     {INTFORMER_AARCH64 ? "neon_4x4" : "neon_2x4", Isa::kNeon, kPackNeon, kGemmNeonMr, 4, nullptr,
      GemmPackedSizeNeon, GemmPackNeon, GemmComputeNeon},
 #endif
