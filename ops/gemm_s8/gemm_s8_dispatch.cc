@@ -20,10 +20,8 @@ const GemmKernel kGemmKernels[] = {
     {"onednn", Isa::kAvx512Vnni, kPackOneDnn, 1, kGemmWholeN, GemmRejectOneDnn,
      GemmPackedSizeOneDnn, GemmPackOneDnn, GemmComputeOneDnn},
 #endif
-#if 0
-    {"avx2_4x16", Isa::kAvx2, kPackAvx2, 4, 16, nullptr, GemmPackedSizeAvx2, GemmPackAvx2,
+    {"avx2_6x16", Isa::kAvx2, kPackAvx2, 6, 16, nullptr, GemmPackedSizeAvx2, GemmPackAvx2,
      GemmComputeAvx2},
-#endif
 #endif
 #if INTFORMER_NEON_VARIANTS
     // The ARM entries go here, best first: i8mm (smmla, Isa::kI8mm, kPackI8mm), neondot (sdot,
