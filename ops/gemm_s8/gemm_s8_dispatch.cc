@@ -16,7 +16,7 @@ const GemmKernel kGemmKernels[] = {
 #if INTFORMER_X86_VARIANTS
     {"avx512vnni_6x64", Isa::kAvx512Vnni, kPackAvx512Vnni, 6, 64, nullptr,
      GemmPackedSizeAvx512Vnni, GemmPackAvx512Vnni, GemmComputeAvx512Vnni},
-#if INTFORMER_HAVE_ONEDNN && 0
+#if INTFORMER_HAVE_ONEDNN
     {"onednn", Isa::kAvx512Vnni, kPackOneDnn, 1, kGemmWholeN, GemmRejectOneDnn,
      GemmPackedSizeOneDnn, GemmPackOneDnn, GemmComputeOneDnn},
 #endif
