@@ -86,6 +86,12 @@ inline void Store16(const Epi& e, __m512i acc, __m512i mult, __m512i shift, size
   }
 }
 
+inline int32_t Load4(const uint8_t* p) {  // memcpy: no aliasing or alignment assumption
+  int32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
 // One row of the tile: broadcast A's 4 bytes (made unsigned), vpdpbusd against C vectors of B.
 // Named accumulators rather than an array: GCC 12 keeps an __m512i array on the stack and
 // reloads it every group, which halves the throughput.
@@ -137,7 +143,7 @@ void Tile(const uint8_t* a, size_t lda, size_t k, const int8_t* panel, const Epi
   const size_t groups = Groups(k);
   size_t off = 0;
   for (size_t g = 0; g < groups; ++g, bp += kNr * 4, off += 4) {
-#define INTFORMER_VNNI_LOAD_A(r) _mm512_set1_epi32(*reinterpret_cast<const int32_t*>(a##r + off))
+#define INTFORMER_VNNI_LOAD_A(r) _mm512_set1_epi32(Load4(a##r + off))
     INTFORMER_VNNI_GROUP(INTFORMER_VNNI_LOAD_A)
 #undef INTFORMER_VNNI_LOAD_A
   }
