@@ -11,17 +11,54 @@ pkgs=(build-essential cmake ninja-build pkg-config
       libutf8proc-dev libcli11-dev nlohmann-json3-dev
       libgtest-dev libgmock-dev libbenchmark-dev
       python3 python3-matplotlib)
+cross_arches=(arm64 armhf armel)
 if [ "${1:-}" = "--cross" ]; then
   pkgs+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf g++-arm-linux-gnueabi qemu-user)
+  # ARM builds of the dependencies come from Debian multiarch. GoogleTest is co-installable
+  # (static libraries, per-arch CMake files); the rest is handled below.
+  for a in "${cross_arches[@]}"; do
+    if ! dpkg --print-foreign-architectures | grep -qx "$a"; then
+      $SUDO dpkg --add-architecture "$a"
+      need_update=1
+    fi
+    pkgs+=("libgtest-dev:$a")
+  done
 fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -gt 0 ]; then
+if [ ${#missing[@]} -gt 0 ] || [ -n "${need_update:-}" ]; then
   echo "setup: installing ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # A mirror caught mid-sync fails one index now and then; the install below still fails loudly
+  # if anything we need is really missing.
+  $SUDO apt-get update -qq || echo "setup: apt-get update reported errors, continuing"
+  [ ${#missing[@]} -eq 0 ] ||
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq \
+      --no-install-recommends "${missing[@]}"
 else
   echo "setup: all dependencies present"
+fi
+
+# libcpuinfo-dev (its CMake files differ per arch) and libpthreadpool (not Multi-Arch) cannot be
+# installed next to the amd64 packages, so their ARM builds are unpacked, untouched, into
+# $INTFORMER_CROSS_DEPS/<arch>, where targets/*.toolchain.cmake look for them.
+if [ "${1:-}" = "--cross" ]; then
+  deps_root=${INTFORMER_CROSS_DEPS:-/opt/intformer-cross}
+  for a in "${cross_arches[@]}"; do
+    want=""
+    for p in libcpuinfo0 libcpuinfo-dev libpthreadpool0 libpthreadpool-dev; do
+      want+="$p=$(apt-cache policy "$p:$a" | awk '/Candidate:/ {print $2}') "
+    done
+    if [ "$(cat "$deps_root/$a/.versions" 2>/dev/null)" != "$want" ]; then
+      echo "setup: unpacking $want for $a into $deps_root/$a"
+      tmp=$(mktemp -d)
+      (cd "$tmp" && for p in $want; do apt-get download -q "${p%%=*}:$a=${p#*=}"; done)
+      $SUDO rm -rf "$deps_root/$a"
+      $SUDO mkdir -p "$deps_root/$a"
+      for f in "$tmp"/*.deb; do $SUDO dpkg -x "$f" "$deps_root/$a"; done
+      echo "$want" | $SUDO tee "$deps_root/$a/.versions" >/dev/null
+      rm -rf "$tmp"
+    fi
+  done
 fi

@@ -17,6 +17,9 @@
 #if defined(__AVX2__)
 #include "ops/requant/requant_avx2_inl.h"
 #endif
+#if XSIMD_WITH_NEON
+#include "ops/requant/requant_neon_inl.h"
+#endif
 
 namespace intformer {
 
@@ -47,6 +50,24 @@ inline xsimd::batch<int32_t, xsimd::avx512bw> RequantBatch(
   return RequantClampUniformAvx512(x, _mm512_set1_epi32(d.mult), _mm_cvtsi32_si128(d.shift),
                                    _mm512_set1_epi64(int64_t{1} << (d.shift - 1)),
                                    _mm512_set1_epi64(lo), _mm512_set1_epi64(hi));
+}
+#endif
+
+#if XSIMD_WITH_NEON
+template <>
+inline xsimd::batch<int32_t, xsimd::neon> RequantBatch(const xsimd::batch<int32_t, xsimd::neon>& x,
+                                                       Dyadic d, int32_t lo, int32_t hi) {
+  return xsimd::batch<int32_t, xsimd::neon>(RequantClampNeon(
+      x, vdupq_n_s32(d.mult), vdupq_n_s32(-d.shift), vdupq_n_s32(lo), vdupq_n_s32(hi)));
+}
+#endif
+
+#if XSIMD_WITH_NEON64
+template <>
+inline xsimd::batch<int32_t, xsimd::neon64> RequantBatch(
+    const xsimd::batch<int32_t, xsimd::neon64>& x, Dyadic d, int32_t lo, int32_t hi) {
+  return xsimd::batch<int32_t, xsimd::neon64>(RequantClampNeon(
+      x, vdupq_n_s32(d.mult), vdupq_n_s32(-d.shift), vdupq_n_s32(lo), vdupq_n_s32(hi)));
 }
 #endif
 
