@@ -2,7 +2,9 @@
 // (converted in-process, calibrated on the first 256 train rows) must stay within 1 point of
 // the FP32 reference's accuracy, measured here on the same token ids, and agree with its labels
 // on >= 97 % of the rows. Numbers and timings are printed for the report.
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "tests/models/bert/bert_test_util.h"
@@ -53,6 +55,9 @@ TEST_P(Sst2Test, Int8WithinOnePointOfFp32) {
   size_t fp32_right = 0, int8_right = 0, agree = 0;
   double int8_seconds = 0, scalar_seconds = 0;
   size_t differ = 0;
+  double max_dlogit = 0, sum_dlogit = 0;  // |INT8 logit (dequantized) - FP32 logit|
+  const Dyadic lsc = model->info().logit_scale;
+  const double logit_scale = lsc.mult * std::ldexp(1.0, -lsc.shift);
   std::vector<int32_t> logits(L), scalar_logits(L);
   for (const test::LabeledRow& row : dev) {
     const tokenizers::Encoding e = test::Encode(*model, row.sentence);
@@ -76,6 +81,11 @@ TEST_P(Sst2Test, Int8WithinOnePointOfFp32) {
     scalar_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - r1).count();
     differ += scalar_logits != logits;
     const int int8 = ArgMax(logits.data(), L);
+    for (size_t j = 0; j < L; ++j) {
+      const double d = std::fabs(logits[j] * logit_scale - out->logits[j]);
+      max_dlogit = std::max(max_dlogit, d);
+      sum_dlogit += d;
+    }
     fp32_right += fp32 == row.label;
     int8_right += int8 == row.label;
     agree += fp32 == int8;
@@ -88,6 +98,8 @@ TEST_P(Sst2Test, Int8WithinOnePointOfFp32) {
               "(all scalar ref)\n",
               name.c_str(), fp32_acc, int8_acc, agreement, convert_seconds, model->file_size(),
               1e3 * int8_seconds / n, model->weights().gemm->name, 1e3 * scalar_seconds / n);
+  std::printf("[%s] |INT8 - FP32| logit: mean %.4f, max %.4f\n", name.c_str(),
+              sum_dlogit / (n * L), max_dlogit);
   EXPECT_EQ(differ, 0u) << "rows whose scalar logits differ from the best kernels'";
   RecordProperty("fp32_accuracy", std::to_string(fp32_acc));
   RecordProperty("int8_accuracy", std::to_string(int8_acc));
