@@ -21,9 +21,9 @@
 //   The epilogue is requant.h's rule: Clamp(Requant(acc, scale[n]), lo, hi), with lo <= hi.
 //
 // Variants (one table, best first, ref last; gemm_s8_dispatch.cc):
-//   avx512vnni (vpdpbusd), avx2 (sign-extended vpmaddwd: exact, no vpmaddubsw saturation),
-//   onednn (libdnnl matmul with s32 output + our epilogue), neondot (sdot), i8mm (smmla),
-//   neon (smlal), ref. Each has its own packed layout, identified by pack_format, which model
+//   avx512vnni_8x48 (vpdpbusd), onednn (libdnnl matmul with s32 output + our epilogue; oneDNN
+//   itself picks VNNI or AMX), avx2_6x16 (sign-extended vpmaddwd: exact, no vpmaddubsw
+//   saturation), then the ARM ones: i8mm (smmla), neondot (sdot), neon (smlal); ref last. Each has its own packed layout, identified by pack_format, which model
 //   files record so that a file packed for one kernel is never run by another.
 #ifndef INTFORMER_OPS_GEMM_S8_GEMM_S8_H_
 #define INTFORMER_OPS_GEMM_S8_GEMM_S8_H_

@@ -27,8 +27,9 @@
 namespace intformer {
 namespace {
 
-constexpr size_t kNr = 16;
-constexpr size_t kMr = 6;
+constexpr size_t kNr = kAvx2Nr;
+constexpr size_t kMr = kAvx2Mr;
+static_assert(kMr == 6 && kNr == 16, "the tile macros cover 6 rows x 2 ymm");
 
 size_t Pairs(size_t k) { return (k + 1) / 2; }
 size_t PanelBytes(size_t k) { return kNr * 4 + Pairs(k) * kNr * 2; }

@@ -1,11 +1,11 @@
-// avx512vnni gemm_s8: vpdpbusd micro-kernel, 6 rows x 64 channels, bit-exact with ref.
+// avx512vnni gemm_s8: vpdpbusd micro-kernel, 8 rows x 48 channels, bit-exact with ref.
 //
-// Packed layout kPackAvx512Vnni (stable; model files may store it). N is cut into panels of 64
+// Packed layout kPackAvx512Vnni (stable; model files may store it). N is cut into panels of 48
 // output channels (the last one zero-padded); K into groups of 4 (the last one zero-padded).
 // Each panel is
-//   int32 bias'[64]                         256 bytes
-//   for each group g: int8 [64][4]          256 bytes: channel c's B[c][4g .. 4g+3], c = 0..63
-// so one group is four zmm vectors of 16 channels x 4 bytes, exactly the operand vpdpbusd
+//   int32 bias'[48]                         192 bytes
+//   for each group g: int8 [48][4]          192 bytes: channel c's B[c][4g .. 4g+3], c = 0..47
+// so one group is three zmm vectors of 16 channels x 4 bytes, exactly the operand vpdpbusd
 // multiplies a broadcast 4-byte slice of A against. Panels follow each other contiguously.
 //
 // Exactness. vpdpbusd multiplies unsigned bytes by signed bytes, so the kernel first copies A
@@ -16,13 +16,15 @@
 // the wrapping accumulate), and the true result fits int32 by the contract, hence it is exact.
 // Padding contributes 0: padded B bytes are 0 (whatever the padded A bytes hold).
 //
-// Register blocking: 24 accumulators (6 rows x 4 zmm), 4 B vectors loaded once per group and
-// reused by 6 rows, one broadcast (vpbroadcastd from memory: a load, no ALU uop) of A reused by
-// 4 vpdpbusd: per group 10 loads and 24 vpdpbusd, at 2 vpdpbusd per cycle. Tile order: panel
-// outer, rows inner, so a panel (K * 64 bytes) stays in L1/L2 while every row block streams past
-// it; A (M x K) is re-read per panel from L2. (A software prefetch of the next panel was tried
-// and measured no gain: the hardware prefetcher follows the contiguous panels.) The epilogue runs on the accumulators in registers, with requant's
-// AVX-512 rule (ops/requant/requant_avx512_inl.h).
+// Register blocking: 24 accumulators (8 rows x 3 zmm), 3 B vectors loaded once per group and
+// reused by 8 rows, one broadcast (vpbroadcastd from memory: a load, no ALU uop) of A reused by
+// 3 vpdpbusd: per group 11 loads and 24 vpdpbusd, at 2 vpdpbusd per cycle. 8 x 48 beat 6 x 64
+// by 3-15 % here: M = 128 and 384 leave no row tail, and a 48-channel panel of K = 768 (36 KB)
+// fits L1 where a 64-channel one (48 KB) did not. Tile order: panel outer, rows inner, so a
+// panel stays in L1/L2 while every row block streams past it; A (M x K) is re-read per panel
+// from L2. (A software prefetch of the next panel was tried and gained nothing: the hardware
+// prefetcher follows the contiguous panels.) The epilogue runs on the accumulators in
+// registers, with requant's AVX-512 rule (ops/requant/requant_avx512_inl.h).
 #include <immintrin.h>
 
 #include <cstring>
@@ -34,8 +36,9 @@
 namespace intformer {
 namespace {
 
-constexpr size_t kNr = 64;
-constexpr size_t kMr = 6;
+constexpr size_t kNr = kAvx512VnniNr;
+constexpr size_t kMr = kAvx512VnniMr;
+static_assert(kMr <= 8 && kNr % 16 == 0 && kNr <= 64, "the tile macros cover 8 rows x 4 zmm");
 
 size_t Groups(size_t k) { return (k + 3) / 4; }
 size_t PanelBytes(size_t k) { return kNr * 4 + Groups(k) * kNr * 4; }
@@ -114,6 +117,8 @@ inline int32_t Load4(const uint8_t* p) {  // memcpy: no aliasing or alignment as
     INTFORMER_VNNI_ROW(3, LOAD_A(3))                                                      \
     INTFORMER_VNNI_ROW(4, LOAD_A(4))                                                      \
     INTFORMER_VNNI_ROW(5, LOAD_A(5))                                                      \
+    INTFORMER_VNNI_ROW(6, LOAD_A(6))                                                      \
+    INTFORMER_VNNI_ROW(7, LOAD_A(7))                                                      \
   }
 
 // R rows x C zmm columns (16 channels each) of one panel, full K, then the epilogue. `a` is the
@@ -121,17 +126,19 @@ inline int32_t Load4(const uint8_t* p) {  // memcpy: no aliasing or alignment as
 template <int R, int C>
 void Tile(const uint8_t* a, size_t lda, size_t k, const int8_t* panel, const Epi& e, size_t n0,
           size_t valid, char* c, size_t ldc_bytes) {
-  static_assert(R >= 1 && R <= 6 && C >= 1 && C <= 4, "tile");
+  static_assert(R >= 1 && R <= 8 && C >= 1 && C <= 4, "tile");
   const __m512i bias0 = _mm512_load_si512(panel);
-  const __m512i bias1 = _mm512_load_si512(panel + 64);
-  const __m512i bias2 = _mm512_load_si512(panel + 128);
-  const __m512i bias3 = _mm512_load_si512(panel + 192);
+  const __m512i bias1 = C > 1 ? _mm512_load_si512(panel + 64) : bias0;
+  const __m512i bias2 = C > 2 ? _mm512_load_si512(panel + 128) : bias0;
+  const __m512i bias3 = C > 3 ? _mm512_load_si512(panel + 192) : bias0;
   __m512i c00 = bias0, c01 = bias1, c02 = bias2, c03 = bias3;
   __m512i c10 = bias0, c11 = bias1, c12 = bias2, c13 = bias3;
   __m512i c20 = bias0, c21 = bias1, c22 = bias2, c23 = bias3;
   __m512i c30 = bias0, c31 = bias1, c32 = bias2, c33 = bias3;
   __m512i c40 = bias0, c41 = bias1, c42 = bias2, c43 = bias3;
   __m512i c50 = bias0, c51 = bias1, c52 = bias2, c53 = bias3;
+  __m512i c60 = bias0, c61 = bias1, c62 = bias2, c63 = bias3;
+  __m512i c70 = bias0, c71 = bias1, c72 = bias2, c73 = bias3;
   // Rows past R point at row 0: never read (their code is discarded by if constexpr).
   const uint8_t* a0 = a;
   const uint8_t* a1 = R > 1 ? a + lda : a;
@@ -139,6 +146,8 @@ void Tile(const uint8_t* a, size_t lda, size_t k, const int8_t* panel, const Epi
   const uint8_t* a3 = R > 3 ? a + 3 * lda : a;
   const uint8_t* a4 = R > 4 ? a + 4 * lda : a;
   const uint8_t* a5 = R > 5 ? a + 5 * lda : a;
+  const uint8_t* a6 = R > 6 ? a + 6 * lda : a;
+  const uint8_t* a7 = R > 7 ? a + 7 * lda : a;
   const int8_t* bp = panel + kNr * 4;
   const size_t groups = Groups(k);
   size_t off = 0;
@@ -147,8 +156,9 @@ void Tile(const uint8_t* a, size_t lda, size_t k, const int8_t* panel, const Epi
     INTFORMER_VNNI_GROUP(INTFORMER_VNNI_LOAD_A)
 #undef INTFORMER_VNNI_LOAD_A
   }
-  const __m512i acc[6][4] = {{c00, c01, c02, c03}, {c10, c11, c12, c13}, {c20, c21, c22, c23},
-                             {c30, c31, c32, c33}, {c40, c41, c42, c43}, {c50, c51, c52, c53}};
+  const __m512i acc[8][4] = {{c00, c01, c02, c03}, {c10, c11, c12, c13}, {c20, c21, c22, c23},
+                             {c30, c31, c32, c33}, {c40, c41, c42, c43}, {c50, c51, c52, c53},
+                             {c60, c61, c62, c63}, {c70, c71, c72, c73}};
   for (int j = 0; j < C; ++j) {
     const size_t col = 16 * static_cast<size_t>(j);
     const __mmask16 mask = LaneMask(valid - col);
@@ -169,13 +179,12 @@ constexpr TileFn TileFor(int cols) {
 }
 
 TileFn SelectTile(size_t rows, size_t cols) {
-  static constexpr TileFn kTiles[kMr][4] = {
-      {TileFor<1>(1), TileFor<1>(2), TileFor<1>(3), TileFor<1>(4)},
-      {TileFor<2>(1), TileFor<2>(2), TileFor<2>(3), TileFor<2>(4)},
-      {TileFor<3>(1), TileFor<3>(2), TileFor<3>(3), TileFor<3>(4)},
-      {TileFor<4>(1), TileFor<4>(2), TileFor<4>(3), TileFor<4>(4)},
-      {TileFor<5>(1), TileFor<5>(2), TileFor<5>(3), TileFor<5>(4)},
-      {TileFor<6>(1), TileFor<6>(2), TileFor<6>(3), TileFor<6>(4)},
+  static constexpr TileFn kTiles[8][kNr / 16] = {
+#define INTFORMER_VNNI_TILE_ROW(r) {TileFor<r>(1), TileFor<r>(2), TileFor<r>(kNr / 16)}
+      INTFORMER_VNNI_TILE_ROW(1), INTFORMER_VNNI_TILE_ROW(2), INTFORMER_VNNI_TILE_ROW(3),
+      INTFORMER_VNNI_TILE_ROW(4), INTFORMER_VNNI_TILE_ROW(5), INTFORMER_VNNI_TILE_ROW(6),
+      INTFORMER_VNNI_TILE_ROW(7), INTFORMER_VNNI_TILE_ROW(8),
+#undef INTFORMER_VNNI_TILE_ROW
   };
   return kTiles[rows - 1][cols - 1];
 }

@@ -14,14 +14,14 @@ namespace intformer {
 
 const GemmKernel kGemmKernels[] = {
 #if INTFORMER_X86_VARIANTS
-    {"avx512vnni_6x64", Isa::kAvx512Vnni, kPackAvx512Vnni, 6, 64, nullptr,
-     GemmPackedSizeAvx512Vnni, GemmPackAvx512Vnni, GemmComputeAvx512Vnni},
+    {"avx512vnni_8x48", Isa::kAvx512Vnni, kPackAvx512Vnni, kAvx512VnniMr, kAvx512VnniNr,
+     nullptr, GemmPackedSizeAvx512Vnni, GemmPackAvx512Vnni, GemmComputeAvx512Vnni},
 #if INTFORMER_HAVE_ONEDNN
     {"onednn", Isa::kAvx512Vnni, kPackOneDnn, 1, kGemmWholeN, GemmRejectOneDnn,
      GemmPackedSizeOneDnn, GemmPackOneDnn, GemmComputeOneDnn},
 #endif
-    {"avx2_6x16", Isa::kAvx2, kPackAvx2, 6, 16, nullptr, GemmPackedSizeAvx2, GemmPackAvx2,
-     GemmComputeAvx2},
+    {"avx2_6x16", Isa::kAvx2, kPackAvx2, kAvx2Mr, kAvx2Nr, nullptr, GemmPackedSizeAvx2,
+     GemmPackAvx2, GemmComputeAvx2},
 #endif
 #if INTFORMER_NEON_VARIANTS
     // ARM, best first: i8mm (smmla) and neondot (sdot) on aarch64, neon (smull + sadalp) on

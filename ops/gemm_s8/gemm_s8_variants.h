@@ -60,13 +60,15 @@ void GemmPackRef(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k
                  const int32_t* bias, void* packed);
 void GemmComputeRef(const GemmArgs& args);
 
-// avx2 6x16 (kPackAvx2), gemm_s8_avx2.cc
+// avx2 6x16 (kPackAvx2), gemm_s8_avx2.cc. The tile is shared with the table (one definition).
+constexpr uint32_t kAvx2Mr = 6, kAvx2Nr = 16;
 size_t GemmPackedSizeAvx2(size_t n, size_t k);
 void GemmPackAvx2(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
                   const int32_t* bias, void* packed);
 void GemmComputeAvx2(const GemmArgs& args);
 
-// avx512vnni 6x64 (kPackAvx512Vnni), gemm_s8_avx512vnni.cc
+// avx512vnni 8x48 (kPackAvx512Vnni), gemm_s8_avx512vnni.cc
+constexpr uint32_t kAvx512VnniMr = 8, kAvx512VnniNr = 48;
 size_t GemmPackedSizeAvx512Vnni(size_t n, size_t k);
 void GemmPackAvx512Vnni(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
                         const int32_t* bias, void* packed);

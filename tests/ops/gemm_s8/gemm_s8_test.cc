@@ -131,6 +131,7 @@ TEST_P(GemmVariant, RowsTilesAndTails) {
     if (t >= 1) ms.push_back(t);
   }
   for (size_t m : ms) Check(Random(rng, m, m < 100 ? 67 : 19, m < 100 ? 45 : 33), "rows");
+  for (size_t m = 1; m <= 384; ++m) Check(Random(rng, m, 67, 13), "every M");
 }
 
 TEST_P(GemmVariant, ColumnsTilesAndTails) {
