@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "ops/gemm_s8/gemm_s8.h"
 #include "ops/igelu/igelu.h"
 #include "ops/ilayernorm/ilayernorm.h"
 #include "ops/isoftmax/isoftmax.h"
@@ -200,10 +201,57 @@ DemoRow DemoSoftmax() {
           "0.0103 prob", Fmt("%.2f Gval/s", rows * cols / s / 1e9)};
 }
 
+// One BERT-base FFN1 projection: 128 tokens x 768 -> 3072, int8 x int8 with int32 bias,
+// per-channel requant to int8. Error of the int8 result against the exact double product.
+DemoRow DemoGemm() {
+  const size_t m = 128, k = 768, n = 3072;
+  std::mt19937 gen(19);
+  std::uniform_int_distribution<int32_t> i8(-128, 127), bias_dist(-100000, 100000);
+  std::vector<int8_t> a(m * k), b(n * k);
+  for (int8_t& x : a) x = static_cast<int8_t>(i8(gen));
+  for (int8_t& x : b) x = static_cast<int8_t>(i8(gen));
+  std::vector<int32_t> bias(n);
+  for (int32_t& x : bias) x = bias_dist(gen);
+  std::vector<double> real(n);
+  std::vector<Dyadic> scale(n);
+  for (size_t j = 0; j < n; ++j) {
+    real[j] = 127.0 / (40000.0 + 100.0 * (j % 97));  // per-channel, roughly max|acc| -> 127
+    scale[j] = offline::DyadicFromReal(real[j]);
+  }
+  GemmEpilogue ep;
+  ep.output = GemmOutput::kS8Requant;
+  ep.scale = scale.data();
+  ep.per_channel = true;
+  auto run = [&](const GemmKernel& kernel, std::vector<int8_t>* c) {
+    std::vector<uint8_t> storage(kernel.packed_size(n, k) + 64);
+    void* packed = storage.data() + (64 - reinterpret_cast<uintptr_t>(storage.data()) % 64) % 64;
+    kernel.pack(b.data(), k, BLayout::kNK, n, k, bias.data(), packed);
+    c->assign(m * n, 0);
+    Gemm(kernel, m, n, k, a.data(), k, packed, ep, c->data(), n, nullptr);
+    return MedianSeconds([&] { Gemm(kernel, m, n, k, a.data(), k, packed, ep, c->data(), n, nullptr); });
+  };
+  const GemmKernel& kernel = SelectGemmKernel(GemmShape{m, n, k});
+  const GemmKernel& ref = kGemmKernels[kGemmKernelCount - 1];
+  std::vector<int8_t> got, want;
+  const double s = run(kernel, &got);
+  run(ref, &want);
+  double max_err = 0;
+  for (size_t i = 0; i < m; ++i) {
+    for (size_t j = 0; j < n; ++j) {
+      double acc = bias[j];
+      for (size_t t = 0; t < k; ++t) acc += double(a[i * k + t]) * b[j * k + t];
+      const double exact = std::min(127.0, std::max(-128.0, acc * real[j]));
+      max_err = std::max(max_err, std::fabs(got[i * n + j] - exact));
+    }
+  }
+  return {"gemm_s8 + requant", kernel.name, "128x768 . 768x3072", got == want,
+          Fmt("%.4f LSB", max_err), "0.5 LSB + 2^-10", Fmt("%.0f GMAC/s 1 thread", m * n * k / s / 1e9)};
+}
+
 void RunKernels() {
   std::printf("intformer kernels on this CPU (best enabled ISA: %s)\n\n",
               IsaName(BestEnabledIsa()));
-  const std::vector<std::function<DemoRow()>> demos = {DemoRequant, DemoGelu, DemoSoftmax, DemoLayerNorm};
+  const std::vector<std::function<DemoRow()>> demos = {DemoRequant, DemoGemm, DemoGelu, DemoSoftmax, DemoLayerNorm};
   std::printf("%-18s %-16s %-22s %-9s %-14s %-20s %s\n", "op", "variant", "shape", "=ref",
               "max error", "asserted bound", "speed");
   bool all_exact = true;
