@@ -10,13 +10,15 @@
 //   C  int32 or int8 [M x N], row stride ldc (in elements of the output type).
 //
 // Numerics
-//   Products are exact (|a*b| <= 2^14) and summed in int32: |acc| <= 2^14 * K + |bias|, which
-//   fits int32 for K <= kGemmMaxK = 2^16 and |bias| <= 2^30. Pack() callers guarantee both.
-//   Every variant returns the same int32. VNNI's u8 x s8 form adds 128 to A and subtracts
+//   Products are exact (a*b in [-2^14 + 128, 2^14]) and summed in int32: the sum of products
+//   lies in [-(2^14 - 128) * K, 2^14 * K], so with K <= kGemmMaxK = 2^16 and bias in
+//   [-2^30, 2^30) (kGemmMaxBias) the accumulator stays inside int32. Pack() callers guarantee
+//   both. Every variant computes bias + sum modulo 2^32 (wrapping adds, ref included), so all
+//   variants return the same int32 even outside the contract; inside it that int32 is exact. VNNI's u8 x s8 form adds 128 to A and subtracts
 //   128 * sum_k B[n][k], folded into the packed bias; its intermediate sums may wrap, but int32
 //   wrap-around addition is exact modulo 2^32 and the true result fits, so the result is exact
 //   (vpdpbusd, never the saturating vpdpbusds).
-//   The epilogue is requant.h's rule: Clamp(Requant(acc, scale[n]), lo, hi).
+//   The epilogue is requant.h's rule: Clamp(Requant(acc, scale[n]), lo, hi), with lo <= hi.
 //
 // Variants (one table, best first, ref last; gemm_s8_dispatch.cc):
 //   avx512vnni (vpdpbusd), avx2 (sign-extended vpmaddwd: exact, no vpmaddubsw saturation),
@@ -76,7 +78,8 @@ struct GemmKernel {
   const char* name;      // unique: "<isa>_<mr>x<nr>" or "ref", "onednn"
   Isa isa;               // what the CPU must implement
   uint32_t pack_format;  // stable id of the packed layout (recorded in model files)
-  uint32_t mr, nr;       // register tile; drivers split M by mr and N by nr
+  uint32_t mr, nr;       // register tile; drivers split M by mr and N by nr (nr ==
+                         // kGemmWholeN: the kernel takes all of N in every call)
   const char* (*reject)(const GemmShape& shape);  // nullptr: accepts every shape
   size_t (*packed_size)(size_t n, size_t k);       // bytes, 64-byte multiple
   void (*pack)(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
@@ -104,8 +107,12 @@ const GemmKernel& SelectGemmKernel(const GemmShape& shape);
 // The kernel with this pack format that is enabled here, or nullptr.
 const GemmKernel* FindGemmKernel(uint32_t pack_format);
 
-// Largest K any variant supports (see Numerics above).
+// Largest K any variant supports, and the bias bound (see Numerics above).
 constexpr size_t kGemmMaxK = 65536;
+constexpr int32_t kGemmMaxBias = (1 << 30) - 1;  // bias in [-kGemmMaxBias - 1, kGemmMaxBias]
+
+// nr of a kernel that cannot split N (oneDNN's blocked weights): drivers split only M.
+constexpr uint32_t kGemmWholeN = 0x40000000u;
 
 // C = Epilogue(A . B^T) using `kernel` and its packed B, split over `pool` (nullptr: caller's
 // thread). Tiles are disjoint, so the result does not depend on the thread count.
