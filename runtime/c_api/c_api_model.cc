@@ -121,8 +121,9 @@ intformer_status intformer_model_load(const char* path, intformer_model** model_
     if (path == nullptr) return intformer::c_api::NullArgument("path");
     if (model_out == nullptr) return intformer::c_api::NullArgument("model_out");
     std::unique_ptr<intformer::ModelFile> file;
-    Status s = intformer::ModelFile::OpenPath(path, intformer::c_api::LoadOptions(0), &file);
-    if (!s.ok()) return Status(s.code(), std::string(path) + ": " + s.message());
+    // The reader's messages name the file already.
+    INTFORMER_RETURN_IF_ERROR(
+        intformer::ModelFile::OpenPath(path, intformer::c_api::LoadOptions(0), &file));
     return intformer::c_api::Wrap(std::move(file), model_out);
   });
 }
