@@ -69,6 +69,9 @@ struct SessionOptions {
   size_t max_seq = 128;
   void* arena = nullptr;  // optional caller memory (64-byte aligned, >= ScratchSize bytes)
   size_t arena_size = 0;
+  // Tests and bug reports: run every op's scalar reference variant instead of dispatch's
+  // choice (the GEMM kernel is always the one the file was packed for).
+  bool reference_kernels = false;
 };
 
 class ThreadPool;

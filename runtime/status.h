@@ -45,10 +45,12 @@ Status StatusF(intformer_status code, const char* format, ...)
 
 }  // namespace intformer
 
-// Returns from the enclosing function when `expr` yields a non-OK Status.
-#define INTFORMER_RETURN_IF_ERROR(expr)              \
-  do {                                               \
-    ::intformer::Status _intformer_status = (expr);  \
+// Returns from the enclosing function when `expr` yields a non-OK status. The same token
+// sequence is defined in tools/convert/status.h and runtime/status.h (identical redefinitions
+// are legal), and `auto` makes it serve both status types.
+#define INTFORMER_RETURN_IF_ERROR(expr)               \
+  do {                                                \
+    auto _intformer_status = (expr);                  \
     if (!_intformer_status.ok()) return _intformer_status; \
   } while (0)
 

@@ -16,14 +16,12 @@ const GemmKernel kGemmKernels[] = {
 #if INTFORMER_X86_VARIANTS
     {"avx512vnni_6x64", Isa::kAvx512Vnni, kPackAvx512Vnni, 6, 64, nullptr,
      GemmPackedSizeAvx512Vnni, GemmPackAvx512Vnni, GemmComputeAvx512Vnni},
-#if INTFORMER_HAVE_ONEDNN && 0
+#if INTFORMER_HAVE_ONEDNN
     {"onednn", Isa::kAvx512Vnni, kPackOneDnn, 1, kGemmWholeN, GemmRejectOneDnn,
      GemmPackedSizeOneDnn, GemmPackOneDnn, GemmComputeOneDnn},
 #endif
-#if 0
-    {"avx2_4x16", Isa::kAvx2, kPackAvx2, 4, 16, nullptr, GemmPackedSizeAvx2, GemmPackAvx2,
+    {"avx2_6x16", Isa::kAvx2, kPackAvx2, 6, 16, nullptr, GemmPackedSizeAvx2, GemmPackAvx2,
      GemmComputeAvx2},
-#endif
 #endif
 #if INTFORMER_NEON_VARIANTS
     // The ARM entries go here, best first: i8mm (smmla, Isa::kI8mm, kPackI8mm), neondot (sdot,

@@ -60,7 +60,7 @@ void GemmPackRef(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k
                  const int32_t* bias, void* packed);
 void GemmComputeRef(const GemmArgs& args);
 
-// avx2 4x16 (kPackAvx2), gemm_s8_avx2.cc
+// avx2 6x16 (kPackAvx2), gemm_s8_avx2.cc
 size_t GemmPackedSizeAvx2(size_t n, size_t k);
 void GemmPackAvx2(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
                   const int32_t* bias, void* packed);

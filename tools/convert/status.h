@@ -76,11 +76,13 @@ class Result {
 }  // namespace convert
 }  // namespace intformer
 
-// Returns early from the enclosing function with the status of a failed expression.
-#define INTFORMER_RETURN_IF_ERROR(expr)            \
-  do {                                             \
-    ::intformer::convert::Status _st = (expr);     \
-    if (!_st.ok()) return _st;                     \
+// Returns from the enclosing function when `expr` yields a non-OK status. The same token
+// sequence is defined in tools/convert/status.h and runtime/status.h (identical redefinitions
+// are legal), and `auto` makes it serve both status types.
+#define INTFORMER_RETURN_IF_ERROR(expr)               \
+  do {                                                \
+    auto _intformer_status = (expr);                  \
+    if (!_intformer_status.ok()) return _intformer_status; \
   } while (0)
 
 #endif  // INTFORMER_TOOLS_CONVERT_STATUS_H_

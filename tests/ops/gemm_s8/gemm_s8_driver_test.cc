@@ -3,6 +3,9 @@
 // dispatch picks an enabled kernel and FindGemmKernel round-trips pack formats.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <string>
+
 #include "ops/gemm_s8/gemm_s8.h"
 #include "tests/ops/gemm_s8/gemm_s8_test_util.h"
 
@@ -108,6 +111,20 @@ TEST(GemmDispatch, SelectsEnabledAndFindsPackFormats) {
   EXPECT_EQ(FindGemmKernel(kPackRef), &test::RefGemmKernel());
   EXPECT_EQ(FindGemmKernel(0xdead), nullptr);
   EXPECT_STREQ(test::RefGemmKernel().name, "ref");
+  // No enabled entry that accepts the shape precedes the choice (best first, ref last).
+  for (size_t i = 0; i < kGemmKernelCount && &kGemmKernels[i] != &k; ++i) {
+    const GemmKernel& e = kGemmKernels[i];
+    EXPECT_FALSE(IsaEnabled(e.isa) && (e.reject == nullptr || e.reject({128, 768, 768}) == nullptr))
+        << e.name;
+  }
+  const char* cap = std::getenv("INTFORMER_MAX_ISA");
+  if (cap != nullptr && std::string(cap) == "scalar") {
+    EXPECT_EQ(&k, &test::RefGemmKernel());
+  }
+  if (cap != nullptr && std::string(cap) == "avx2" && CpuHasIsa(Isa::kAvx2)) {
+    EXPECT_STREQ(k.name, "avx2_6x16");
+    EXPECT_EQ(FindGemmKernel(kPackAvx512Vnni), nullptr);  // capped away: not usable
+  }
 }
 
 }  // namespace

@@ -1,0 +1,72 @@
+// The intformer BERT/RoBERTa classifier schema: which metadata keys and tensors a model file
+// (models/format.h) must hold for models/encoder.h to run it. This comment is the specification;
+// tools/convert writes it, models/bert/model_load.cc reads and validates it.
+//
+// NOTATION. H hidden, I intermediate, NH heads, D = H / NH, V vocab, P max_positions, TV
+// type_vocab, L num_labels, l = layer index 0..layers-1. A "dyadic" is an i32 array [mult, shift]
+// (ops/requant/requant.h); a per-channel dyadic tensor is s32 [N, 2] of such pairs.
+//
+// METADATA
+//   intformer.schema        string  "bert-classifier/1" (this schema, version 1)
+//   arch                    string  "bert" | "roberta"
+//   dims.hidden .layers .heads .intermediate .vocab .max_positions .type_vocab   u32
+//   position.padding_idx    i32     -1: positions 0..T-1 (BERT); p >= 0: RoBERTa positions,
+//                                   p + cumsum(mask) for real tokens and p for padding
+//   labels                  string array, L entries (id2label); L = 1 means regression
+//   weights                 string  "int8"
+//   tokenizer.settings      bytes   SerializeSettings blob (models/tokenizers), ids resolved
+//   tokenizer.vocab         bytes   vocab.txt (WordPiece) or vocab.json (byte-level BPE)
+//   tokenizer.merges        bytes   merges.txt (BPE; empty for WordPiece)
+//   embed.scales            i32 array [w.mult, w.shift, p.mult, p.shift, t.mult, t.shift]
+//                                   table scale / common scale (ops/embedding)
+//   <ln>.shift              i32     i-LayerNorm T;  <ln>.eps  i64  eps_q   (ops/ilayernorm)
+//                                   for <ln> in embed.ln, layer.l.attn_ln, layer.l.ffn_ln
+//   layer.l.softmax         i32 array [to_work.mult, to_work.shift, diff_max, poly_b, poly_c]
+//   layer.l.pv.scale        dyadic  2^-7 * S_v / S_ctx (P.V accumulator -> int8 context)
+//   layer.l.attn_add        i32 array [a.mult, a.shift, b.mult, b.shift] (ops/add AddParams)
+//   layer.l.ffn_add         i32 array, the same for the FFN residual
+//   layer.l.gelu            i32 array [to_work.mult, to_work.shift, clip, c, norm_shift, one,
+//                                   out_poly.mult, out_poly.shift, out_lin.mult, out_lin.shift]
+//   logit_scale             dyadic  real logit = int32 logit * mult * 2^-shift
+//   quant.scales            string  the real scales, for humans and `inspect` (never read)
+//   quant.calibration       string  method, rows and source of the calibration (never read)
+//
+// TENSORS ("packed" = s8 [N, K] in the file's target_pack_format, bias folded in by Pack)
+//   embed.word s8 [V, H]   embed.pos s8 [P, H]   embed.type s8 [TV, H]
+//   embed.ln.gamma, embed.ln.bias                  s32 [H]   (i-LayerNorm g_c, bias_c)
+//   layer.l.qkv.w       packed [3H, H]; rows 0..H-1 Q, H..2H-1 K, 2H..3H-1 V
+//   layer.l.qkv.scale   s32 [3H, 2]  S_h S_w[n] / S_{q|k|v}  (int8 Q, K, V out)
+//   layer.l.attn_out.w  packed [H, H];  .scale s32 [H, 2]  S_ctx S_w[n] / S_ao (int32 out)
+//   layer.l.attn_ln.gamma, .bias  s32 [H]
+//   layer.l.ffn1.w      packed [I, H];  .scale s32 [I, 2]  S_a S_w[n] / S_g (int32 out)
+//   layer.l.ffn2.w      packed [H, I];  .scale s32 [H, 2]  S_gelu S_w[n] / S_f2 (int32 out)
+//   layer.l.ffn_ln.gamma, .bias   s32 [H]
+//   head.pooler.w       packed [H, H];  .scale s32 [H, 2]  int8 pre-tanh out
+//   head.tanh           s8 [256]     tanh LUT (ops/lut), output scale 1/127
+//   head.classifier.w   packed [L, H];  .scale s32 [L, 2]  int32 logits at logit_scale
+// BERT's pooler + classifier and RoBERTa's classifier.dense + out_proj map to the same head.
+#ifndef INTFORMER_MODELS_BERT_SCHEMA_H_
+#define INTFORMER_MODELS_BERT_SCHEMA_H_
+
+#include <string>
+
+namespace intformer {
+namespace bert {
+
+constexpr const char* kSchemaKey = "intformer.schema";
+constexpr const char* kSchemaValue = "bert-classifier/1";
+
+// Number of i32 in the packed constant arrays above.
+constexpr size_t kSoftmaxConsts = 5;
+constexpr size_t kGeluConsts = 10;
+constexpr size_t kAddConsts = 4;
+constexpr size_t kEmbedConsts = 6;
+
+inline std::string LayerKey(int layer, const char* suffix) {
+  return "layer." + std::to_string(layer) + "." + suffix;
+}
+
+}  // namespace bert
+}  // namespace intformer
+
+#endif  // INTFORMER_MODELS_BERT_SCHEMA_H_
