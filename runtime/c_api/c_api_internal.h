@@ -3,8 +3,7 @@
 // The C API is a thin shell over models/encoder.h: it owns the C++ objects, keeps the strings
 // the C structs point at, turns Status into a status code plus the thread-local message, and
 // makes sure no exception crosses into C (std::bad_alloc -> OUT_OF_MEMORY, anything else ->
-// INTERNAL). Sessions hold a shared reference to the model so that destroying the model
-// handle first is safe.
+// INTERNAL). Sessions share the model's state, so destroying the model handle first is safe.
 #ifndef INTFORMER_RUNTIME_C_API_C_API_INTERNAL_H_
 #define INTFORMER_RUNTIME_C_API_C_API_INTERNAL_H_
 
@@ -18,21 +17,36 @@
 #include "models/encoder.h"
 #include "runtime/status.h"
 
-struct intformer_model {
-  std::shared_ptr<const intformer::Model> model;
+namespace intformer {
+namespace c_api {
+
+// A loaded model and the C views of its description. Shared by the model handle and every
+// session, so each outlives whichever handle the caller destroys first, including the strings
+// intformer_model_info points at.
+struct ModelState {
+  std::unique_ptr<const Model> model;
   std::string pack_format;
   std::vector<const char*> label_ptrs;  // into model->info().labels
   intformer_model_info info;
 };
 
+}  // namespace c_api
+}  // namespace intformer
+
+struct intformer_model {
+  std::shared_ptr<const intformer::c_api::ModelState> state;
+  const intformer::Model& model() const { return *state->model; }
+};
+
 struct intformer_session {
-  std::shared_ptr<const intformer::Model> model;
+  std::shared_ptr<const intformer::c_api::ModelState> state;
   std::unique_ptr<intformer::Session> session;
   size_t max_batch = 0, max_seq = 0, num_labels = 0;
   // Text entry points: the padded batch, reused across runs.
   std::vector<int32_t> ids, type_ids;
   std::vector<uint8_t> mask;
   std::vector<intformer::tokenizers::Encoding> encodings;
+  const intformer::Model& model() const { return *state->model; }
 };
 
 namespace intformer {

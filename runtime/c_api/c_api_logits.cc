@@ -50,7 +50,7 @@ intformer_status intformer_logits_to_float(const intformer_model* model, const i
       return intformer::Status(INTFORMER_ERROR_INVALID_ARGUMENT,
                                "model, logits and reals_out must not be NULL");
     }
-    const int32_t mult = model->info.logit_multiplier, shift = model->info.logit_shift;
+    const int32_t mult = model->state->info.logit_multiplier, shift = model->state->info.logit_shift;
     if (mult < 0 || shift < 1 || shift > 62) {
       return intformer::StatusF(INTFORMER_ERROR_INTERNAL, "logit scale %d * 2^-%d out of range",
                                 mult, shift);

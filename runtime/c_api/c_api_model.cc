@@ -21,31 +21,33 @@ Status NullArgument(const char* name) {
 Status Wrap(std::unique_ptr<ModelFile> file, intformer_model** model_out) {
   std::unique_ptr<Model> model;
   INTFORMER_RETURN_IF_ERROR(Model::Load(std::move(file), &model));
-  auto handle = std::make_unique<intformer_model>();
-  handle->model = std::move(model);
-  const ModelInfo& info = handle->model->info();
+  auto state = std::make_shared<ModelState>();
+  const ModelInfo& info = model->info();
   if (info.labels.size() != info.num_labels) {
     return StatusF(INTFORMER_ERROR_UNSUPPORTED_MODEL, "%zu label names for %u labels",
                    info.labels.size(), info.num_labels);
   }
   const char* pack = format::PackFormatName(info.pack_format);
-  handle->pack_format = pack != nullptr ? pack : "unknown";
-  for (const std::string& label : info.labels) handle->label_ptrs.push_back(label.c_str());
-  intformer_model_info& c = handle->info;
+  state->pack_format = pack != nullptr ? pack : "unknown";
+  for (const std::string& label : info.labels) state->label_ptrs.push_back(label.c_str());
+  intformer_model_info& c = state->info;
   c.architecture = info.architecture.c_str();
   c.weights = info.weights.c_str();
-  c.pack_format = handle->pack_format.c_str();
+  c.pack_format = state->pack_format.c_str();
   c.hidden = info.hidden;
   c.layers = info.layers;
   c.heads = info.heads;
   c.intermediate = info.intermediate;
   c.vocab_size = info.vocab;
   c.type_vocab_size = info.type_vocab;
-  c.max_seq = static_cast<uint32_t>(handle->model->max_seq());
+  c.max_seq = static_cast<uint32_t>(model->max_seq());
   c.num_labels = info.num_labels;
-  c.labels = handle->label_ptrs.data();
+  c.labels = state->label_ptrs.data();
   c.logit_multiplier = info.logit_scale.mult;
   c.logit_shift = info.logit_scale.shift;
+  state->model = std::move(model);
+  auto handle = std::make_unique<intformer_model>();
+  handle->state = std::move(state);
   *model_out = handle.release();
   return Status::Ok();
 }
@@ -150,7 +152,7 @@ intformer_status intformer_model_get_info(const intformer_model* model,
   return Guard([&]() -> Status {
     if (model == nullptr) return intformer::c_api::NullArgument("model");
     if (info_out == nullptr) return intformer::c_api::NullArgument("info_out");
-    *info_out = model->info;
+    *info_out = model->state->info;
     return Status::Ok();
   });
 }
@@ -164,7 +166,7 @@ intformer_status intformer_model_tokenize(const intformer_model* model, const ch
     if (count_out == nullptr) return intformer::c_api::NullArgument("count_out");
     intformer::tokenizers::Encoding encoding;
     INTFORMER_RETURN_IF_ERROR(
-        intformer::c_api::EncodeRow(*model->model, text, pair, max_tokens, &encoding));
+        intformer::c_api::EncodeRow(model->model(), text, pair, max_tokens, &encoding));
     std::memcpy(ids_out, encoding.ids.data(), encoding.size() * sizeof(int32_t));
     if (type_ids_out != nullptr) {
       std::memcpy(type_ids_out, encoding.type_ids.data(), encoding.size() * sizeof(int32_t));

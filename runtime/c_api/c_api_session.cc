@@ -51,12 +51,12 @@ Status EncodeBatch(intformer_session* s, const char* const* texts, const char* c
   size_t seq = 0;
   for (size_t i = 0; i < batch; ++i) {
     const char* pair = pairs != nullptr ? pairs[i] : nullptr;
-    Status st = intformer::c_api::EncodeRow(*s->model, texts[i], pair, s->max_seq,
+    Status st = intformer::c_api::EncodeRow(s->model(), texts[i], pair, s->max_seq,
                                             &s->encodings[i]);
     if (!st.ok()) return Status(st.code(), "row " + std::to_string(i) + ": " + st.message());
     seq = std::max(seq, s->encodings[i].size());
   }
-  const int32_t pad = s->model->tokenizer().settings().pad_id;
+  const int32_t pad = s->model().tokenizer().settings().pad_id;
   s->ids.assign(batch * seq, pad < 0 ? 0 : pad);
   s->type_ids.assign(batch * seq, 0);
   s->mask.assign(batch * seq, 0);
@@ -92,8 +92,8 @@ intformer_status intformer_session_scratch_size(const intformer_model* model,
     intformer_session_options o = *options;
     o.arena = nullptr;
     o.arena_size = 0;
-    INTFORMER_RETURN_IF_ERROR(CheckOptions(*model->model, o));
-    *size_out = intformer::Session::ScratchSize(*model->model, ToCpp(o));
+    INTFORMER_RETURN_IF_ERROR(CheckOptions(model->model(), o));
+    *size_out = intformer::Session::ScratchSize(model->model(), ToCpp(o));
     return Status::Ok();
   });
 }
@@ -107,14 +107,14 @@ intformer_status intformer_session_create(const intformer_model* model,
     intformer_session_options o;
     intformer_session_options_init(&o);
     if (options != nullptr) o = *options;
-    INTFORMER_RETURN_IF_ERROR(CheckOptions(*model->model, o));
+    INTFORMER_RETURN_IF_ERROR(CheckOptions(model->model(), o));
     auto handle = std::make_unique<intformer_session>();
-    handle->model = model->model;
+    handle->state = model->state;
     INTFORMER_RETURN_IF_ERROR(
-        intformer::Session::Create(*model->model, ToCpp(o), &handle->session));
+        intformer::Session::Create(model->model(), ToCpp(o), &handle->session));
     handle->max_batch = o.max_batch;
     handle->max_seq = o.max_seq;
-    handle->num_labels = model->model->info().num_labels;
+    handle->num_labels = model->model().info().num_labels;
     *session_out = handle.release();
     return Status::Ok();
   });

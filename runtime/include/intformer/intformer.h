@@ -162,7 +162,8 @@ INTFORMER_API intformer_status intformer_model_load_buffer(const void* data, siz
 /// session created from it is destroyed too, so sessions may outlive this call.
 INTFORMER_API void intformer_model_destroy(intformer_model* model);
 
-/// What a model is. Strings and the label array belong to the model and live as long as it.
+/// What a model is. Strings and the label array belong to the model and live as long as it or
+/// any session created from it.
 /// (ABI: this layout is frozen; more fields would come with intformer_model_get_info_v2.)
 typedef struct intformer_model_info {
   /// "bert" or "roberta".
