@@ -16,6 +16,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "models/format.h"
+#include "models/format_reader.h"
 #include "tools/cli/cli_common.h"
 #include "tools/cli/commands.h"
 #include "tools/convert/convert.h"
@@ -93,8 +95,19 @@ int RunConvert(ConvertArgs& args) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!args.quiet) {
-    std::fprintf(stderr, "wrote %s (%s weights, target %s) in %.1f s\n", o.out.c_str(),
-                 o.weights.c_str(), o.target.c_str(), seconds);
+    // Read back what was written: the resolved target (for --target auto) and the size.
+    ReaderOptions read;
+    read.verify_blobs = false;
+    std::unique_ptr<ModelFile> file;
+    const char* pack = nullptr;
+    size_t bytes = 0;
+    if (ModelFile::OpenPath(o.out, read, &file).ok()) {
+      pack = format::PackFormatName(file->target_pack_format());
+      bytes = file->size();
+    }
+    std::fprintf(stderr, "wrote %s: %s weights packed for %s, %.2f MiB, in %.1f s\n",
+                 o.out.c_str(), o.weights.c_str(), pack != nullptr ? pack : o.target.c_str(),
+                 bytes / 1048576.0, seconds);
   }
   return 0;
 }
