@@ -54,6 +54,7 @@ class Model {
   // Longest sequence Run accepts, specials included (RoBERTa: max_positions - 2).
   size_t max_seq() const;
   const bert::Weights& weights() const { return *weights_; }
+  size_t file_size() const { return file_->size(); }
 
  private:
   Model();

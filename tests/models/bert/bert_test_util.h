@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -42,21 +43,28 @@ inline const std::string& TempDir() {
 }
 
 // The fixture `name` converted for `target` (auto | ref), once per process. Fails the calling
-// test (and returns "") when the conversion fails.
-inline std::string Converted(const std::string& name, const std::string& target = "auto") {
-  static std::map<std::string, std::string> done;
+// test (and returns "") when the conversion fails. *seconds: the conversion's wall time.
+inline std::string Converted(const std::string& name, const std::string& target = "auto",
+                             double* seconds = nullptr) {
+  static std::map<std::string, std::pair<std::string, double>> done;
   const std::string key = name + "." + target;
   auto it = done.find(key);
-  if (it != done.end()) return it->second;
+  if (it != done.end()) {
+    if (seconds != nullptr) *seconds = it->second.second;
+    return it->second.first;
+  }
   ConvertOptions o;
   o.checkpoint = ModelDir(name);
   o.out = TempDir() + "/" + key + ".ifm";
   o.calib_tsv = Sst2Train();
   o.target = target;
+  const auto t0 = std::chrono::steady_clock::now();
   const Status s = Convert(o, nullptr);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_TRUE(s.ok()) << s.ToString();
   if (!s.ok()) return "";
-  done[key] = o.out;
+  done[key] = {o.out, secs};
+  if (seconds != nullptr) *seconds = secs;
   return o.out;
 }
 

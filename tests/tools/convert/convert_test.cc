@@ -1,0 +1,155 @@
+// The converter on the real fixtures: options and data errors answer named statuses without
+// writing anything, progress is reported per calibration sentence, the file carries the schema
+// (models/bert/schema.h) for the chosen target, and the calibration statistics are right.
+#include <sys/stat.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "models/bert/schema.h"
+#include "ops/gemm_s8/gemm_s8.h"
+#include "tests/models/bert/bert_test_util.h"
+#include "tools/convert/calibration.h"
+
+namespace intformer {
+namespace {
+
+bool Exists(const std::string& p) {
+  struct stat st;
+  return stat(p.c_str(), &st) == 0;
+}
+
+ConvertOptions BertOptions(const std::string& out_name) {
+  ConvertOptions o;
+  o.checkpoint = test::ModelDir("sst2-bert-tiny");
+  o.out = test::TempDir() + "/" + out_name;
+  o.calib_tsv = test::Sst2Train();
+  return o;
+}
+
+TEST(ConvertTest, ProgressPerCalibrationSentenceAndSchemaInFile) {
+  ConvertOptions o = BertOptions("progress.ifm");
+  o.calib_rows = 32;
+  size_t calib_calls = 0, last_done = 0, quantize_calls = 0, writes = 0;
+  const Status s = Convert(o, [&](const char* stage, size_t done, size_t total) {
+    const std::string st = stage;
+    if (st == "calibrate") {
+      ++calib_calls;
+      EXPECT_EQ(total, 32u);
+      EXPECT_EQ(done, last_done + 1);
+      last_done = done;
+    } else if (st == "quantize") {
+      ++quantize_calls;
+    } else if (st == "write") {
+      ++writes;
+    }
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(calib_calls, 32u);
+  EXPECT_EQ(quantize_calls, 3u);  // two layers and the head
+  EXPECT_EQ(writes, 2u);
+
+  std::unique_ptr<ModelFile> f;
+  ASSERT_TRUE(ModelFile::OpenPath(o.out, ReaderOptions(), &f).ok());
+  std::string_view v;
+  ASSERT_TRUE(f->GetString(bert::kSchemaKey, &v).ok());
+  EXPECT_EQ(v, bert::kSchemaValue);
+  ASSERT_TRUE(f->GetString("quant.calibration", &v).ok());
+  EXPECT_NE(v.find("32 rows"), std::string::npos) << v;
+  ASSERT_TRUE(f->GetString("quant.scales", &v).ok());
+  EXPECT_NE(v.find("layer.1:"), std::string::npos) << v;
+  // auto = the first enabled kernel of the table whose layout can be stored (not oneDNN's).
+  uint32_t best = 0;
+  for (size_t i = 0; i < kGemmKernelCount && best == 0; ++i) {
+    const GemmKernel& k = kGemmKernels[i];
+    if (k.pack_format != kPackOneDnn && IsaEnabled(k.isa)) best = k.pack_format;
+  }
+  EXPECT_EQ(f->target_pack_format(), best);
+  std::unique_ptr<Model> m;
+  ASSERT_TRUE(Model::Load(std::move(f), &m).ok());
+  EXPECT_EQ(m->info().architecture, "bert");
+  EXPECT_EQ(m->info().labels, (std::vector<std::string>{"negative", "positive"}));
+  EXPECT_EQ(m->max_seq(), 512u);
+}
+
+TEST(ConvertTest, RobertaMinmaxForRef) {
+  ConvertOptions o;
+  o.checkpoint = test::ModelDir("sst2-roberta-tiny");
+  o.out = test::TempDir() + "/roberta_minmax.ifm";
+  o.calib_tsv = test::Sst2Train();
+  o.calib_rows = 16;
+  o.calib_method = "minmax";
+  o.target = "ref";
+  const Status s = Convert(o, nullptr);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  std::unique_ptr<Model> m;
+  ASSERT_TRUE(test::LoadModel(o.out, &m).ok());
+  EXPECT_EQ(m->info().architecture, "roberta");
+  EXPECT_EQ(m->info().pack_format, uint32_t{kPackRef});
+  EXPECT_EQ(m->max_seq(), 512u);  // 514 positions - padding_idx 1 - 1
+}
+
+TEST(ConvertTest, BadOptionsAndDataAnswerNamedStatusAndWriteNothing) {
+  struct Case {
+    const char* what;
+    void (*edit)(ConvertOptions*);
+    intformer_status code;
+  };
+  const Case cases[] = {
+      {"no calibration data", [](ConvertOptions* o) { o->calib_tsv.clear(); },
+       INTFORMER_ERROR_INVALID_ARGUMENT},
+      {"nf4 not yet", [](ConvertOptions* o) { o->weights = "nf4"; }, INTFORMER_ERROR_INVALID_ARGUMENT},
+      {"unknown method", [](ConvertOptions* o) { o->calib_method = "kl"; },
+       INTFORMER_ERROR_INVALID_ARGUMENT},
+      {"unknown target", [](ConvertOptions* o) { o->target = "sparc"; },
+       INTFORMER_ERROR_TARGET_MISMATCH},
+      {"missing column", [](ConvertOptions* o) { o->calib_cols = {"question"}; },
+       INTFORMER_ERROR_INVALID_ARGUMENT},
+      {"missing tsv", [](ConvertOptions* o) { o->calib_tsv = "/nonexistent/train.tsv"; },
+       INTFORMER_ERROR_IO},
+      {"missing checkpoint", [](ConvertOptions* o) { o->checkpoint = "/nonexistent/model"; },
+       INTFORMER_ERROR_IO},
+      {"not a model directory", [](ConvertOptions* o) { o->checkpoint = test::FixturePath("glue/SST-2"); },
+       INTFORMER_ERROR_IO},
+      {"unwritable output", [](ConvertOptions* o) { o->out = "/nonexistent/dir/m.ifm"; },
+       INTFORMER_ERROR_IO},
+  };
+  for (const Case& c : cases) {
+    ConvertOptions o = BertOptions(std::string("bad_") + std::to_string(&c - cases) + ".ifm");
+    o.calib_rows = 4;
+    c.edit(&o);
+    const Status s = Convert(o, nullptr);
+    EXPECT_EQ(s.code(), c.code) << c.what << ": " << s.ToString();
+    EXPECT_FALSE(s.message().empty()) << c.what;
+    EXPECT_FALSE(Exists(o.out)) << c.what;
+  }
+}
+
+TEST(CalibrationTest, PercentileAndMaxOfKnownData) {
+  quant::RangeStats r;
+  for (int i = 1; i <= 100000; ++i) r.Add(static_cast<float>(i % 2 ? i : -i) * 1e-3f);
+  EXPECT_DOUBLE_EQ(r.absmax(), static_cast<double>(100000 * 1e-3f));
+  EXPECT_EQ(r.count(), 100000u);
+  // The 99.99th percentile of |x| is 99.99; bins are 2^(1/32) wide (2.2 %).
+  const double p = r.Percentile(99.99);
+  std::printf("p99.99 = %.4f (exact 99.99)\n", p);
+  EXPECT_GE(p, 99.99);
+  EXPECT_LE(p, 99.99 * std::exp2(1.0 / quant::RangeStats::kBinsPerOctave));
+  EXPECT_DOUBLE_EQ(r.Percentile(100), r.absmax());
+  EXPECT_LE(r.Percentile(50), 50.0 * std::exp2(1.0 / 32) + 1e-9);
+  EXPECT_GE(r.Percentile(50), 50.0);
+}
+
+TEST(CalibrationTest, TsvReaderPicksColumnsAndRows) {
+  std::vector<std::vector<std::string>> rows;
+  ASSERT_TRUE(quant::ReadCalibrationTsv(test::Sst2Train(), {"sentence"}, 3, &rows).ok());
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].size(), 1u);
+  EXPECT_FALSE(rows[0][0].empty());
+  EXPECT_EQ(quant::ReadCalibrationTsv(test::Sst2Train(), {"a", "b", "c"}, 3, &rows).code(),
+            INTFORMER_ERROR_INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace intformer
