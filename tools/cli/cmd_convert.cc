@@ -47,7 +47,8 @@ class ProgressBar {
     }
     open_ = true;
     const int decile = total > 0 ? static_cast<int>(10 * done / total) : 10;
-    if (!tty_ && decile == last_decile_) return;
+    // Off a terminal: one line per 10 %, and only the last line of a short stage.
+    if (!tty_ && (decile == last_decile_ || (total < 10 && done < total))) return;
     last_decile_ = decile;
     constexpr int kWidth = 30;
     const int filled = total > 0 ? static_cast<int>(kWidth * done / total) : kWidth;
