@@ -14,6 +14,19 @@ namespace cli {
 // measured error against double-precision math and its speed.
 void RegisterKernels(CLI::App& app);
 
+// `intformer convert`: Hugging Face checkpoint -> calibrated integer model file.
+void RegisterConvert(CLI::App& app);
+
+// `intformer classify`: labels, confidence and latency for texts, pairs or a TSV file
+// (converted model: integer pipeline; Hugging Face directory: FP32 reference).
+void RegisterClassify(CLI::App& app);
+
+// `intformer inspect`: a model file's header, metadata, tensors and sizes, after verification.
+void RegisterInspect(CLI::App& app);
+
+// `intformer tokenize`: token ids of texts or pairs as JSON lines.
+void RegisterTokenize(CLI::App& app);
+
 }  // namespace cli
 }  // namespace intformer
 

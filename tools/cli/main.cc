@@ -7,6 +7,12 @@ int main(int argc, char** argv) {
   CLI::App app{"intformer: integer-only BERT-family inference (I-BERT arithmetic, int8 / NF4)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "intformer 0.1.0");
+#ifndef INTFORMER_CLI_KERNELS_ONLY
+  intformer::cli::RegisterConvert(app);
+  intformer::cli::RegisterClassify(app);
+  intformer::cli::RegisterInspect(app);
+  intformer::cli::RegisterTokenize(app);
+#endif
   intformer::cli::RegisterKernels(app);
   CLI11_PARSE(app, argc, argv);
   return 0;

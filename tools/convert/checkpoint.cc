@@ -57,13 +57,18 @@ Result<CheckpointReader> CheckpointReader::Open(const std::string& dir_or_file) 
   if (IsDir(dir_or_file)) {
     const std::string st = dir_or_file + "/model.safetensors";
     const std::string bin = dir_or_file + "/pytorch_model.bin";
+    // A directory shipping only half-precision weights (models/bundled/) names them so.
+    const std::string st16 = dir_or_file + "/model.fp16.safetensors";
     if (IsFile(st)) {
       path = st;
     } else if (IsFile(bin)) {
       path = bin;
+    } else if (IsFile(st16)) {
+      path = st16;
     } else {
       return Status(StatusCode::kFileNotFound,
-                    dir_or_file + ": neither model.safetensors nor pytorch_model.bin");
+                    dir_or_file +
+                        ": none of model.safetensors, pytorch_model.bin, model.fp16.safetensors");
     }
   } else if (!IsFile(dir_or_file)) {
     return Status(StatusCode::kFileNotFound, dir_or_file + ": no such file or directory");

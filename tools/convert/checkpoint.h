@@ -1,7 +1,8 @@
 // CheckpointReader: one API over the two ways a Hugging Face checkpoint stores its weights.
 //
-// Open() takes an HF model directory (model.safetensors preferred, else pytorch_model.bin) or a
-// file path naming either format (a .safetensors file, or torch's zip format whatever its name).
+// Open() takes an HF model directory (model.safetensors preferred, else pytorch_model.bin, else
+// model.fp16.safetensors) or a file path naming either format (a .safetensors file, or torch's
+// zip format whatever its name).
 // The whole file is read into memory and every tensor's extent is validated up front, so a bad
 // file fails at Open() with a named StatusCode; Fetch() then only converts.
 //
