@@ -33,7 +33,7 @@ struct ModelInfo {
   uint32_t num_labels = 0;          // 1 = regression
   std::vector<std::string> labels;  // id2label
   Dyadic logit_scale{};             // real logit = int32 logit * mult * 2^-shift
-  std::string weights;              // "int8"
+  std::string weights;              // "int8", or "nf4:<groups>" (e.g. "nf4:attention,ffn")
   uint32_t pack_format = 0;         // gemm_s8 pack format the file was packed for
 };
 

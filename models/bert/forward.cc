@@ -6,6 +6,8 @@
 // sequence's logits do not depend on how much padding surrounds it.
 #include "models/bert/plan.h"
 #include "models/bert/weights.h"
+#include "models/bert/nf4_weights.h"
+#include "ops/gemm_nf4/gemm_nf4.h"
 #include "ops/gemm_s8/gemm_s8.h"
 #include "runtime/status.h"
 
@@ -23,6 +25,10 @@ GemmEpilogue PerChannel(const GemmWeight& w, GemmOutput out) {
 
 void Linear(const Weights& w, const GemmWeight& g, GemmOutput out, size_t m, const int8_t* a,
             size_t lda, void* c, ThreadPool* pool) {
+  if (g.nf4.codes != nullptr) {
+    Nf4Gemm(*w.nf4_gemm, m, a, lda, g.nf4, PerChannel(g, out), c, g.n, pool);
+    return;
+  }
   Gemm(*w.gemm, m, g.n, g.k, a, lda, g.packed, PerChannel(g, out), c, g.n, pool);
 }
 
@@ -82,7 +88,9 @@ Status Forward(const Weights& w, const Plan& p, ThreadPool* pool, const int32_t*
     }
   }
   const EmbeddingResult er =
-      EmbeddingGatherSum(ids, p.pos, type_ids, M, p.x32, w.embed, p.kernels.embedding);
+      w.word_nf4.codes != nullptr
+          ? EmbeddingGatherSumNf4(ids, p.pos, type_ids, M, p.x32, w.word_nf4, w.embed)
+          : EmbeddingGatherSum(ids, p.pos, type_ids, M, p.x32, w.embed, p.kernels.embedding);
   if (!er.ok()) {  // ids were checked by Run; only a broken invariant lands here
     return StatusF(INTFORMER_ERROR_TOKEN_ID_OUT_OF_RANGE, "embedding: bad id at row %zu position %zu",
                    er.token / seq, er.token % seq);

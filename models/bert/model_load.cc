@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 
+#include "models/bert/nf4_weights.h"
 #include "models/bert/schema.h"
 #include "models/bert/weights.h"
 #include "models/encoder.h"
@@ -24,7 +25,8 @@ Status Bad(const std::string& what) { return Status(INTFORMER_ERROR_UNSUPPORTED_
 
 class Binder {
  public:
-  Binder(const ModelFile& f, const GemmKernel& k) : f_(f), k_(k) {}
+  Binder(const ModelFile& f, const GemmKernel& k, const int32_t* dq_code)
+      : f_(f), k_(k), dq_code_(dq_code) {}
 
   Status Plain(const std::string& name, DType dtype, std::initializer_list<uint64_t> dims,
                const void** data) {
@@ -40,6 +42,7 @@ class Binder {
 
   // "<key>.w" packed [n, k] and "<key>.scale" s32 [n, 2] of valid dyadics.
   Status Gemm(const std::string& key, size_t n, size_t k, GemmWeight* w) {
+    if (f_.FindTensor(key + ".nf4.codes") != nullptr) return GemmNf4(key, n, k, w);
     const std::string name = key + ".w";
     TensorView t;
     INTFORMER_RETURN_IF_ERROR(f_.GetTensor(name, &t));
@@ -54,6 +57,25 @@ class Binder {
     const void* s = nullptr;
     INTFORMER_RETURN_IF_ERROR(Plain(key + ".scale", DType::kS32, {n, 2}, &s));
     w->packed = t.data;
+    w->scale = static_cast<const Dyadic*>(s);
+    w->n = n;
+    w->k = k;
+    for (size_t i = 0; i < n; ++i) {
+      if (!DyadicValid(w->scale[i])) return Bad("tensor '" + key + ".scale': invalid dyadic");
+    }
+    return Status::Ok();
+  }
+
+  // NF4 form of a GEMM weight: the QLoRA tensors, "<key>.bias" s32 [n], "<key>.scale".
+  Status GemmNf4(const std::string& key, size_t n, size_t k, GemmWeight* w) {
+    INTFORMER_RETURN_IF_ERROR(bert::BindNf4(f_, key, n, k, dq_code_, &w->nf4));
+    const void* bias = nullptr;
+    const void* s = nullptr;
+    INTFORMER_RETURN_IF_ERROR(Plain(key + ".bias", DType::kS32, {n}, &bias));
+    INTFORMER_RETURN_IF_ERROR(Plain(key + ".scale", DType::kS32, {n, 2}, &s));
+    w->nf4.bias = static_cast<const int32_t*>(bias);
+    const char* why = nullptr;
+    if (!Nf4MatrixValid(w->nf4, &why)) return Bad("NF4 '" + key + "': " + why);
     w->scale = static_cast<const Dyadic*>(s);
     w->n = n;
     w->k = k;
@@ -116,6 +138,7 @@ class Binder {
   }
   const ModelFile& f_;
   const GemmKernel& k_;
+  const int32_t* dq_code_;  // "nf4.dq_code" [256], or nullptr (no NF4 tensor may appear)
 };
 
 Status ReadInfo(const ModelFile& f, ModelInfo* info) {
@@ -145,8 +168,15 @@ Status ReadInfo(const ModelFile& f, ModelInfo* info) {
   info->num_labels = static_cast<uint32_t>(labels.size());
   info->labels.assign(labels.begin(), labels.end());
   INTFORMER_RETURN_IF_ERROR(f.GetString("weights", &s));
-  if (s != "int8") return Bad("weights '" + std::string(s) + "': this build runs int8 only");
-  info->weights = "int8";
+  if (s != "int8" && s != "nf4") return Bad("weights '" + std::string(s) + "': int8 or nf4");
+  info->weights = std::string(s);
+  if (s == "nf4") {  // "nf4:<groups>" for humans (inspect, info strings)
+    std::vector<std::string_view> groups;
+    INTFORMER_RETURN_IF_ERROR(f.GetStringArray("weights.nf4", &groups));
+    for (size_t i = 0; i < groups.size(); ++i) {
+      info->weights += (i == 0 ? ":" : ",") + std::string(groups[i]);
+    }
+  }
   const int32_t* ls = nullptr;
   size_t n = 0;
   INTFORMER_RETURN_IF_ERROR(f.GetI32Array("logit_scale", &ls, &n));
@@ -181,9 +211,16 @@ Status BindLayer(Binder& b, const ModelInfo& info, int l, bert::LayerWeights* w)
 
 Status BindWeights(const ModelFile& f, const ModelInfo& info, const GemmKernel& kernel,
                    bert::Weights* w) {
-  Binder b(f, kernel);
+  const int32_t* dq_code = nullptr;
+  if (info.weights != "int8") {
+    size_t count = 0;
+    INTFORMER_RETURN_IF_ERROR(f.GetI32Array("nf4.dq_code", &dq_code, &count));
+    if (count != 256) return Bad("metadata 'nf4.dq_code': expected 256 values");
+  }
+  Binder b(f, kernel, dq_code);
   const size_t H = info.hidden;
   w->gemm = &kernel;
+  w->nf4_gemm = &GetNf4GemmKernel();
   w->hidden = H;
   w->heads = info.heads;
   w->head_dim = H / info.heads;
@@ -197,8 +234,13 @@ Status BindWeights(const ModelFile& f, const ModelInfo& info, const GemmKernel& 
   }
   const void* p = nullptr;
   w->embed.hidden = H;
-  INTFORMER_RETURN_IF_ERROR(b.Plain("embed.word", DType::kS8, {info.vocab, H}, &p));
-  w->embed.word = EmbeddingTable{static_cast<const int8_t*>(p), info.vocab, kDyadicOne};
+  if (f.FindTensor("embed.word.nf4.codes") != nullptr) {  // NF4 word table, gathered exactly
+    INTFORMER_RETURN_IF_ERROR(bert::BindNf4(f, "embed.word", info.vocab, H, dq_code, &w->word_nf4));
+    w->embed.word = EmbeddingTable{nullptr, info.vocab, kDyadicOne};
+  } else {
+    INTFORMER_RETURN_IF_ERROR(b.Plain("embed.word", DType::kS8, {info.vocab, H}, &p));
+    w->embed.word = EmbeddingTable{static_cast<const int8_t*>(p), info.vocab, kDyadicOne};
+  }
   INTFORMER_RETURN_IF_ERROR(b.Plain("embed.pos", DType::kS8, {info.max_positions, H}, &p));
   w->embed.pos = EmbeddingTable{static_cast<const int8_t*>(p), info.max_positions, kDyadicOne};
   INTFORMER_RETURN_IF_ERROR(b.Plain("embed.type", DType::kS8, {info.type_vocab, H}, &p));

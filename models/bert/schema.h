@@ -13,7 +13,10 @@
 //   position.padding_idx    i32     -1: positions 0..T-1 (BERT); p >= 0: RoBERTa positions,
 //                                   p + cumsum(mask) for real tokens and p for padding
 //   labels                  string array, L entries (id2label); L = 1 means regression
-//   weights                 string  "int8"
+//   weights                 string  "int8" | "nf4" (some groups NF4, see NF4 TENSORS)
+//   weights.nf4             string array (nf4 only): the NF4 groups, of "embeddings" (word table),
+//                                   "attention" (qkv, attn_out), "ffn" (ffn1, ffn2), "head"
+//   nf4.dq_code             i32 array [256] (nf4 only): bitsandbytes' dynamic map * 2^30
 //   tokenizer.settings      bytes   SerializeSettings blob (models/tokenizers), ids resolved
 //   tokenizer.vocab         bytes   vocab.txt (WordPiece) or vocab.json (byte-level BPE)
 //   tokenizer.merges        bytes   merges.txt (BPE; empty for WordPiece)
@@ -45,6 +48,16 @@
 //   head.tanh           s8 [256]     tanh LUT (ops/lut), output scale 1/127
 //   head.classifier.w   packed [L, H];  .scale s32 [L, 2]  int32 logits at logit_scale
 // BERT's pooler + classifier and RoBERTa's classifier.dense + out_proj map to the same head.
+//
+// NF4 TENSORS (ops/gemm_nf4/gemm_nf4.h). A GEMM weight <key> of an NF4 group replaces
+// "<key>.w" by
+//   <key>.nf4.codes     u8 [ceil(N/16)*16, K/2]  4-bit codes in gemm_nf4's panel layout
+//   <key>.nf4.absmax_q  u8 [N, K/64]             QLoRA's double-quantized block absmax codes
+//   <key>.nf4.absmax2   s32 [ceil(N*K/64 / 256)] second-level constants as integers G
+//   <key>.nf4.offset    i32 metadata             the absmax mean in units U
+//   <key>.bias          s32 [N]                  bias at gemm_nf4's output scale
+// and "<key>.scale" holds S_in U 2^t / (127 S_out[n]). With "embeddings", "embed.word" is
+// replaced the same way (no bias/scale) and embed.scales' word dyadic is (U/127) / S_c.
 #ifndef INTFORMER_MODELS_BERT_SCHEMA_H_
 #define INTFORMER_MODELS_BERT_SCHEMA_H_
 

@@ -10,6 +10,7 @@
 
 #include "ops/add/add.h"
 #include "ops/embedding/embedding.h"
+#include "ops/gemm_nf4/gemm_nf4.h"
 #include "ops/gemm_s8/gemm_s8.h"
 #include "ops/igelu/igelu.h"
 #include "ops/ilayernorm/ilayernorm.h"
@@ -19,9 +20,11 @@
 namespace intformer {
 namespace bert {
 
-// A packed gemm_s8 weight [n x k] (bias folded in) and its per-channel output dyadics.
+// A packed gemm_s8 weight [n x k] (bias folded in) or an NF4 one (nf4.codes != nullptr: run by
+// gemm_nf4, bias in nf4.bias), and its per-channel output dyadics.
 struct GemmWeight {
   const void* packed = nullptr;
+  Nf4Matrix nf4;
   const Dyadic* scale = nullptr;  // [n]
   size_t n = 0, k = 0;
 };
@@ -37,6 +40,8 @@ struct LayerWeights {
 
 struct Weights {
   const GemmKernel* gemm = nullptr;  // the enabled kernel of the file's pack format
+  const Nf4GemmKernel* nf4_gemm = nullptr;  // dispatch's gemm_nf4 variant (NF4 files)
+  Nf4Matrix word_nf4;                // NF4 word table (codes == nullptr: embed.word is int8)
   size_t hidden = 0, heads = 0, head_dim = 0, intermediate = 0, labels = 0;
   int32_t padding_idx = -1;  // -1: BERT positions 0..T-1; else RoBERTa's cumsum positions
   EmbeddingParams embed;

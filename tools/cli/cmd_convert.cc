@@ -127,6 +127,12 @@ void RegisterConvert(CLI::App& app) {
   cmd->add_option("--weights", o.weights, "Weight format")
       ->capture_default_str()
       ->check(CLI::IsMember({"int8", "nf4"}));
+  cmd->add_option("--nf4", o.nf4_groups,
+                  "Tensor groups stored as QLoRA NF4 (4-bit NormalFloat, double-quantized block "
+                  "constants; the rest INT8): embeddings, attention, ffn, head, comma-separated. "
+                  "--weights nf4 alone means all four")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"embeddings", "attention", "ffn", "head"}));
   cmd->add_option("--calib", o.calib_tsv,
                   "Calibration TSV with a header (default: <checkpoint>/calib.tsv if present)");
   cmd->add_option("--calib-col", args->calib_cols,

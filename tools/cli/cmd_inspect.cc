@@ -132,6 +132,23 @@ int RunInspect(const InspectArgs& args) {
     by_dtype[format::DTypeName(static_cast<uint32_t>(t.dtype))] += t.size;
     total += t.size;
   }
+  // NF4 groups (models/bert/schema.h): which matrices, and QLoRA's bits per parameter of them
+  // (4-bit codes + 8-bit block constants + 32-bit second-level constants, codes panels padded).
+  uint64_t nf4_bytes = 0, nf4_params = 0;
+  for (const TensorView& t : file->tensors()) {
+    const std::string_view name = t.name;
+    const size_t at = name.find(".nf4.");
+    if (at == std::string_view::npos) continue;
+    nf4_bytes += t.size;
+    if (name.substr(at) == ".nf4.absmax_q") nf4_params += t.dims[0] * t.dims[1] * 64;
+  }
+  if (nf4_params > 0) {
+    std::string groups;
+    if (const MetaEntry* e = file->FindMetadata("weights.nf4")) groups = Value(*e, true);
+    std::printf("\nweights   NF4 groups %s: %" PRIu64 " parameters in %s, %.4f bits/param\n",
+                groups.c_str(), nf4_params, Human(nf4_bytes).c_str(),
+                8.0 * double(nf4_bytes) / double(nf4_params));
+  }
   std::printf("\nsizes     tensors %s", Human(total).c_str());
   for (const auto& [dtype, bytes] : by_dtype) std::printf(", %s %s", dtype.c_str(), Human(bytes).c_str());
   std::printf("; file %s\n", Human(file->size()).c_str());

@@ -1,7 +1,9 @@
 // The converter pipeline: options -> checkpoint + tokenizer -> calibration -> graph -> file.
 #include "tools/convert/convert.h"
 
+#include <cmath>
 #include <cstring>
+#include <iterator>
 #include <sstream>
 
 #include "models/bert/schema.h"
@@ -11,6 +13,7 @@
 #include "tools/convert/calibration.h"
 #include "tools/convert/convert_graph.h"
 #include "tools/offline/hf_tokenizer.h"
+#include "tools/offline/nf4_params.h"
 #include "tools/reference/reference_model.h"
 
 namespace intformer {
@@ -45,9 +48,8 @@ Status ChooseKernel(const std::string& target, const GemmKernel** out) {
 }
 
 Status CheckOptions(const ConvertOptions& o) {
-  if (o.weights != "int8") {
-    return Status(INTFORMER_ERROR_INVALID_ARGUMENT, "weights '" + o.weights + "': only int8");
-  }
+  std::vector<std::string> groups;
+  INTFORMER_RETURN_IF_ERROR(ResolveNf4Groups(o, &groups));
   if (o.calib_tsv.empty()) {
     return Status(INTFORMER_ERROR_INVALID_ARGUMENT, "calibration data is required (calib_tsv)");
   }
@@ -78,7 +80,8 @@ Status FromConvert(const convert::Status& s) {
 }
 
 Status AddModelMetadata(const convert::HfConfig& c, const tokenizers::Tokenizer& tok,
-                        const tokenizers::TokenizerData& td, ModelWriter* w) {
+                        const tokenizers::TokenizerData& td, const std::vector<std::string>& nf4,
+                        ModelWriter* w) {
   const bool roberta = c.model_type == convert::ModelType::kRoberta;
   INTFORMER_RETURN_IF_ERROR(w->AddString(bert::kSchemaKey, bert::kSchemaValue));
   INTFORMER_RETURN_IF_ERROR(w->AddString("arch", roberta ? "roberta" : "bert"));
@@ -93,7 +96,15 @@ Status AddModelMetadata(const convert::HfConfig& c, const tokenizers::Tokenizer&
   INTFORMER_RETURN_IF_ERROR(w->AddU32("dims.type_vocab", static_cast<uint32_t>(c.type_vocab_size)));
   INTFORMER_RETURN_IF_ERROR(w->AddI32("position.padding_idx", roberta ? c.pad_token_id : -1));
   INTFORMER_RETURN_IF_ERROR(w->AddStringArray("labels", c.id2label));
-  INTFORMER_RETURN_IF_ERROR(w->AddString("weights", "int8"));
+  INTFORMER_RETURN_IF_ERROR(w->AddString("weights", nf4.empty() ? "int8" : "nf4"));
+  if (!nf4.empty()) {
+    INTFORMER_RETURN_IF_ERROR(w->AddStringArray("weights.nf4", nf4));
+    std::vector<int32_t> dq(256);
+    for (size_t i = 0; i < 256; ++i) {
+      dq[i] = static_cast<int32_t>(std::lround(std::ldexp(offline::DynamicMap()[i], 30)));
+    }
+    INTFORMER_RETURN_IF_ERROR(w->AddI32Array("nf4.dq_code", dq.data(), dq.size()));
+  }
   std::string settings;
   tokenizers::SerializeSettings(tok.settings(), &settings);
   INTFORMER_RETURN_IF_ERROR(w->AddBytes("tokenizer.settings", settings.data(), settings.size()));
@@ -102,6 +113,35 @@ Status AddModelMetadata(const convert::HfConfig& c, const tokenizers::Tokenizer&
 }
 
 }  // namespace
+
+bool HasGroup(const std::vector<std::string>& groups, const char* group) {
+  for (const std::string& g : groups) {
+    if (g == group) return true;
+  }
+  return false;
+}
+
+Status ResolveNf4Groups(const ConvertOptions& o, std::vector<std::string>* groups) {
+  static const char* const kGroups[] = {"embeddings", "attention", "ffn", "head"};
+  if (o.weights != "int8" && o.weights != "nf4") {
+    return Status(INTFORMER_ERROR_INVALID_ARGUMENT, "weights '" + o.weights + "': int8 or nf4");
+  }
+  groups->clear();
+  if (o.nf4_groups.empty()) {
+    if (o.weights == "nf4") groups->assign(std::begin(kGroups), std::end(kGroups));
+    return Status::Ok();
+  }
+  for (const char* g : kGroups) {  // canonical order, duplicates dropped
+    if (HasGroup(o.nf4_groups, g)) groups->push_back(g);
+  }
+  for (const std::string& g : o.nf4_groups) {
+    if (!HasGroup(*groups, g.c_str())) {
+      return Status(INTFORMER_ERROR_INVALID_ARGUMENT,
+                    "nf4 group '" + g + "': embeddings, attention, ffn or head");
+    }
+  }
+  return Status::Ok();
+}
 
 Status Convert(const ConvertOptions& options, const ProgressFn& progress) {
   INTFORMER_RETURN_IF_ERROR(CheckOptions(options));
@@ -132,9 +172,11 @@ Status Convert(const ConvertOptions& options, const ProgressFn& progress) {
       quant::Calibrate(model.value(), *tok, rows, options.max_seq, progress, &stats));
 
   ModelWriter writer(kernel->pack_format, ToIsaId(kernel->isa));
-  INTFORMER_RETURN_IF_ERROR(AddModelMetadata(config.value(), *tok, td, &writer));
+  std::vector<std::string> nf4;
+  INTFORMER_RETURN_IF_ERROR(ResolveNf4Groups(options, &nf4));
+  INTFORMER_RETURN_IF_ERROR(AddModelMetadata(config.value(), *tok, td, nf4, &writer));
   std::string report;
-  const quant::GraphInputs in{&config.value(), &ckpt.value(), &stats, kernel, &options};
+  const quant::GraphInputs in{&config.value(), &ckpt.value(), &stats, kernel, &options, &nf4};
   INTFORMER_RETURN_IF_ERROR(quant::BuildGraph(in, progress, &writer, &report));
   INTFORMER_RETURN_IF_ERROR(writer.AddString("quant.scales", report));
   std::ostringstream calib;

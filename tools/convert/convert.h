@@ -22,7 +22,11 @@ namespace intformer {
 struct ConvertOptions {
   std::string checkpoint;  // HF directory (config.json + safetensors|bin + vocab)
   std::string out;         // model file path (written atomically)
-  std::string weights = "int8";
+  std::string weights = "int8";  // "nf4": every group below in NF4 unless nf4_groups is set
+  // Tensor groups stored as QLoRA NF4 (models/bert/schema.h): any of "embeddings" (the word
+  // table), "attention" (QKV, output), "ffn" (both matrices), "head" (pooler, classifier).
+  // Non-empty implies NF4 weights for those groups only.
+  std::vector<std::string> nf4_groups;
   std::string calib_tsv;  // TSV with a header line; required
   std::vector<std::string> calib_cols = {"sentence"};  // one column, or two for pairs
   size_t calib_rows = 256;
@@ -36,6 +40,11 @@ struct ConvertOptions {
 using ProgressFn = std::function<void(const char* stage, size_t done, size_t total)>;
 
 Status Convert(const ConvertOptions& options, const ProgressFn& progress);
+
+// The groups options ask for in NF4 (weights "nf4" with no list: all four), or an error for an
+// unknown group or weights value.
+Status ResolveNf4Groups(const ConvertOptions& options, std::vector<std::string>* groups);
+bool HasGroup(const std::vector<std::string>& groups, const char* group);
 
 }  // namespace intformer
 

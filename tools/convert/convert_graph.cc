@@ -11,6 +11,7 @@
 #include "models/bert/schema.h"
 #include "tools/convert/convert_graph.h"
 #include "tools/convert/quantize.h"
+#include "tools/convert/quantize_nf4.h"
 #include "tools/offline/add_params.h"
 #include "tools/offline/embedding_params.h"
 #include "tools/offline/igelu_params.h"
@@ -69,8 +70,16 @@ class Builder {
     INTFORMER_RETURN_IF_ERROR(Fetch(src + ".bias", &b));
     return AddLinear(key, w.data.data(), b.data.data(), n, k, s_in, s_out);
   }
+  // The schema group a GEMM key belongs to (models/bert/schema.h).
+  static const char* GroupOf(const std::string& key) {
+    if (key.rfind("head.", 0) == 0) return "head";
+    return key.find(".ffn") != std::string::npos ? "ffn" : "attention";
+  }
+  bool Nf4(const char* group) const { return HasGroup(*in_.nf4_groups, group); }
+
   Status AddLinear(const std::string& key, const float* w, const float* b, size_t n, size_t k,
                    double s_in, const std::vector<double>& s_out) {
+    if (Nf4(GroupOf(key))) return AddNf4Linear(key, w, b, n, k, s_in, s_out, w_);
     QuantizedLinear q;
     INTFORMER_RETURN_IF_ERROR(
         QuantizeLinear(*in_.kernel, key, w, b, n, k, s_in, s_out, &q));
@@ -128,16 +137,28 @@ Status Builder::Embeddings(double* s_h, std::ostringstream& rep) {
   INTFORMER_RETURN_IF_ERROR(Fetch("embeddings.position_embeddings.weight", &pos));
   INTFORMER_RETURN_IF_ERROR(Fetch("embeddings.token_type_embeddings.weight", &type));
   std::vector<int8_t> qw, qp, qt;
-  const double sw = QuantizeTensorS8(word.data.data(), word.data.size(), &qw);
+  const uint64_t H = static_cast<uint64_t>(c.hidden_size);
+  const bool nf4_word = Nf4("embeddings");
+  // NF4 word table: gathered as level * mult, an integer at scale U / 127 (ops/gemm_nf4).
+  double sw = 0;
+  if (nf4_word) {
+    INTFORMER_RETURN_IF_ERROR(AddNf4Tensor("embed.word", word.data.data(),
+                                           static_cast<size_t>(c.vocab_size), H, w_, &sw));
+    sw /= 127.0;
+  } else {
+    sw = QuantizeTensorS8(word.data.data(), word.data.size(), &qw);
+  }
   const double sp = QuantizeTensorS8(pos.data.data(), pos.data.size(), &qp);
   const double st = QuantizeTensorS8(type.data.data(), type.data.size(), &qt);
   EmbeddingParams p;
   std::string why;
   const double s_c = offline::EmbeddingScales(sw, sp, st, &p, &why);
   if (s_c <= 0) return Status(INTFORMER_ERROR_INVALID_ARGUMENT, "embeddings: " + why);
-  const uint64_t H = static_cast<uint64_t>(c.hidden_size);
-  INTFORMER_RETURN_IF_ERROR(w_->AddTensor("embed.word", format::DType::kS8,
-                                          {static_cast<uint64_t>(c.vocab_size), H}, 0, qw.data(), qw.size()));
+  if (!nf4_word) {
+    INTFORMER_RETURN_IF_ERROR(w_->AddTensor("embed.word", format::DType::kS8,
+                                            {static_cast<uint64_t>(c.vocab_size), H}, 0,
+                                            qw.data(), qw.size()));
+  }
   INTFORMER_RETURN_IF_ERROR(w_->AddTensor("embed.pos", format::DType::kS8,
                                           {static_cast<uint64_t>(c.max_position_embeddings), H}, 0, qp.data(), qp.size()));
   INTFORMER_RETURN_IF_ERROR(w_->AddTensor("embed.type", format::DType::kS8,

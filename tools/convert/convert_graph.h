@@ -5,6 +5,7 @@
 #define INTFORMER_TOOLS_CONVERT_CONVERT_GRAPH_H_
 
 #include <string>
+#include <vector>
 
 #include "models/format_writer.h"
 #include "ops/gemm_s8/gemm_s8.h"
@@ -29,6 +30,7 @@ struct GraphInputs {
   const CalibrationStats* stats;
   const GemmKernel* kernel;
   const ConvertOptions* options;
+  const std::vector<std::string>* nf4_groups;  // ResolveNf4Groups' answer
 };
 
 // Adds the quantization metadata and every tensor to *w; *scales_report receives the real

@@ -99,7 +99,10 @@ TEST(ConvertTest, BadOptionsAndDataAnswerNamedStatusAndWriteNothing) {
   const Case cases[] = {
       {"no calibration data", [](ConvertOptions* o) { o->calib_tsv.clear(); },
        INTFORMER_ERROR_INVALID_ARGUMENT},
-      {"nf4 not yet", [](ConvertOptions* o) { o->weights = "nf4"; }, INTFORMER_ERROR_INVALID_ARGUMENT},
+      {"unknown weights", [](ConvertOptions* o) { o->weights = "int4"; },
+       INTFORMER_ERROR_INVALID_ARGUMENT},
+      {"unknown nf4 group", [](ConvertOptions* o) { o->nf4_groups = {"pooler"}; },
+       INTFORMER_ERROR_INVALID_ARGUMENT},
       {"unknown method", [](ConvertOptions* o) { o->calib_method = "kl"; },
        INTFORMER_ERROR_INVALID_ARGUMENT},
       {"unknown target", [](ConvertOptions* o) { o->target = "sparc"; },

@@ -1,0 +1,87 @@
+#include "models/bert/nf4_weights.h"
+
+namespace intformer {
+namespace bert {
+namespace {
+
+Status Bad(const std::string& what) { return Status(INTFORMER_ERROR_UNSUPPORTED_MODEL, what); }
+
+Status Plain(const ModelFile& f, const std::string& name, format::DType dtype,
+             std::initializer_list<uint64_t> dims, const void** data) {
+  TensorView t;
+  INTFORMER_RETURN_IF_ERROR(f.GetTensor(name, &t));
+  bool ok = t.dtype == dtype && t.pack_format == 0 && t.rank == dims.size();
+  size_t i = 0;
+  for (uint64_t d : dims) ok = ok && t.dims[i++] == d;
+  if (!ok) return Bad("tensor '" + name + "': unexpected dtype, packing or shape");
+  *data = t.data;
+  return Status::Ok();
+}
+
+inline int32_t SatAdd(int32_t a, int32_t b) { return SaturateS32(int64_t{a} + b); }
+inline bool InRange(int32_t id, size_t rows) { return id >= 0 && uint64_t(id) < rows; }
+
+}  // namespace
+
+Status BindNf4(const ModelFile& f, const std::string& key, size_t n, size_t k,
+               const int32_t* dq_code, Nf4Matrix* out) {
+  if (dq_code == nullptr) return Bad("'" + key + "': NF4 tensors but no metadata 'nf4.dq_code'");
+  if (k % kNf4Block != 0) return Bad("'" + key + "': NF4 needs K a multiple of 64");
+  Nf4Matrix m;
+  m.n = n;
+  m.k = k;
+  m.dq_code = dq_code;
+  const void* p = nullptr;
+  using format::DType;
+  INTFORMER_RETURN_IF_ERROR(
+      Plain(f, key + ".nf4.codes", DType::kU8, {Nf4Panels(n) * kNf4Panel, k / 2}, &p));
+  m.codes = static_cast<const uint8_t*>(p);
+  INTFORMER_RETURN_IF_ERROR(Plain(f, key + ".nf4.absmax_q", DType::kU8, {n, k / kNf4Block}, &p));
+  m.absmax_q = static_cast<const uint8_t*>(p);
+  INTFORMER_RETURN_IF_ERROR(Plain(f, key + ".nf4.absmax2", DType::kS32, {Nf4Groups(n, k)}, &p));
+  m.absmax2 = static_cast<const int32_t*>(p);
+  INTFORMER_RETURN_IF_ERROR(f.GetI32(key + ".nf4.offset", &m.offset));
+  const char* why = nullptr;
+  if (!Nf4MatrixValid(m, &why)) return Bad("NF4 '" + key + "': " + why);
+  *out = m;
+  return Status::Ok();
+}
+
+EmbeddingResult EmbeddingGatherSumNf4(const int32_t* word_ids, const int32_t* pos_ids,
+                                      const int32_t* type_ids, size_t tokens, int32_t* dst,
+                                      const Nf4Matrix& word, const EmbeddingParams& p) {
+  EmbeddingResult r;
+  const bool has_type = p.type.data != nullptr;
+  if (p.hidden == 0 || word.codes == nullptr || word.k != p.hidden || p.pos.data == nullptr ||
+      (tokens > 0 && (word_ids == nullptr || pos_ids == nullptr))) {
+    r.status = EmbeddingStatus::kBadParams;
+    return r;
+  }
+  for (size_t t = 0; t < tokens; ++t) {  // every id first: nothing is written on failure
+    r.token = t;
+    if (!InRange(word_ids[t], word.n)) r.status = EmbeddingStatus::kBadWordId;
+    else if (!InRange(pos_ids[t], p.pos.rows)) r.status = EmbeddingStatus::kBadPosId;
+    else if (has_type && type_ids != nullptr && !InRange(type_ids[t], p.type.rows))
+      r.status = EmbeddingStatus::kBadTypeId;
+    if (!r.ok()) return r;
+  }
+  r.token = 0;
+  const size_t hd = p.hidden;
+  for (size_t t = 0; t < tokens; ++t) {
+    int32_t* row = dst + t * hd;
+    Nf4GatherRow(word, size_t(word_ids[t]), row);
+    const int8_t* pos = p.pos.data + size_t(pos_ids[t]) * hd;
+    const int8_t* type =
+        has_type ? p.type.data + (type_ids != nullptr ? size_t(type_ids[t]) : 0) * hd : nullptr;
+    for (size_t h = 0; h < hd; ++h) {
+      int32_t v = SatAdd(SaturateS32(RequantRaw(row[h], p.word.scale)),
+                         SaturateS32(RequantRaw(pos[h], p.pos.scale)));
+      if (type != nullptr) v = SatAdd(v, SaturateS32(RequantRaw(type[h], p.type.scale)));
+      row[h] = v;
+    }
+  }
+  return r;
+}
+
+}  // namespace bert
+}  // namespace intformer

@@ -1,0 +1,32 @@
+// NF4 weights of the BERT schema (models/bert/schema.h, "NF4 TENSORS"): binding the QLoRA
+// tensors of one matrix to a gemm_nf4 operand, and the embedding gather of an NF4 word table.
+#ifndef INTFORMER_MODELS_BERT_NF4_WEIGHTS_H_
+#define INTFORMER_MODELS_BERT_NF4_WEIGHTS_H_
+
+#include <string>
+
+#include "models/format_reader.h"
+#include "ops/embedding/embedding.h"
+#include "ops/gemm_nf4/gemm_nf4.h"
+#include "runtime/status.h"
+
+namespace intformer {
+namespace bert {
+
+// "<key>.nf4.codes" u8 [ceil(n/16)*16, k/2], "<key>.nf4.absmax_q" u8 [n, k/64],
+// "<key>.nf4.absmax2" s32 [groups], "<key>.nf4.offset" i32; dq_code [256] from "nf4.dq_code".
+// Validates the contract (gemm_nf4.h: every block multiplier within 32767, ...).
+Status BindNf4(const ModelFile& f, const std::string& key, size_t n, size_t k,
+               const int32_t* dq_code, Nf4Matrix* out);
+
+// EmbeddingGatherSum with the word term from an NF4 table [p.word.rows x hidden]: per token
+// dst[h] = SatAdd(SatAdd(Requant(level * mult, dw), Requant(pos, dp)), Requant(type, dt)), the
+// embedding op's rule with the exact integer level * mult (|.| < 2^22) in place of the int8.
+EmbeddingResult EmbeddingGatherSumNf4(const int32_t* word_ids, const int32_t* pos_ids,
+                                      const int32_t* type_ids, size_t tokens, int32_t* dst,
+                                      const Nf4Matrix& word, const EmbeddingParams& p);
+
+}  // namespace bert
+}  // namespace intformer
+
+#endif  // INTFORMER_MODELS_BERT_NF4_WEIGHTS_H_

@@ -1,0 +1,142 @@
+// gemm_nf4: int8 activations x NF4 weights (QLoRA's 4-bit NormalFloat with double-quantized
+// block constants) -> int32, integer arithmetic only.
+//
+//   C[m][n] = Epilogue( Sat32( Round(sum_b mult(n, b) * P(m, n, b), t) + bias[n] ) )
+//   P(m, n, b) = sum_{k in block b} A[m][k] * kNf4Levels[code(n, k)]        (int32, exact)
+//
+// Weights (Nf4Matrix, [N x K], K a multiple of 64: one block = 64 consecutive k of one row)
+//   code(n, k)   4-bit index into the NF4 table of QLoRA / bitsandbytes (kNf4Levels below).
+//   absmax_q     u8 per block, row-major [N x K/64]: QLoRA's double quantization, the block's
+//                absmax quantized with bitsandbytes' 8-bit dynamic map after subtracting the
+//                tensor mean, in groups of 256 consecutive blocks (flat order, groups may span
+//                rows). dq_code[256] is that map as int32 (value * 2^30, rounded).
+//   absmax2[g]   group g's second-level scale as an integer multiplier G (see mult()).
+//   offset       the tensor mean, in block-constant units U.
+// The per-block integer multiplier, the normative form of QLoRA's dequantized absmax / U:
+//   mult(n, b) = ((dq_code[q] * G[g] + 2^44) >> 45) + offset,   q = absmax_q[i], g = i / 256,
+//   i = n * K/64 + b  (int64 product, arithmetic shift); Nf4MatrixValid requires |mult| <= 32767.
+// The real weight is W[n][k] ~= kNf4Levels[code] / 127 * mult(n, b) * U (U is offline only).
+//
+// Numerics (no float anywhere). |A| <= 128, |level| <= 127, 64 terms: |P| < 2^20 (int32).
+// The block sum is int64: |sum_b mult * P| <= K * 128 * 127 * 32767 < K * 2^29 <= 2^45 for
+// K <= 65536. t = Nf4AccShift(K) = ceil(log2 K) - 1 brings that bound under 2^30 so that, with
+// |bias| < 2^30, the int32 sum cannot overflow: Sat32 never fires inside the contract, and is
+// the same defined clamp in every variant outside it. Round(x, t) = (x + 2^(t-1)) >> t (floor
+// shift: round half up, requant.h's rule). The epilogue is gemm_s8's (GemmEpilogue, requant.h).
+//
+// Codes layout (one for every variant; model files store it). N is cut into panels of 16
+// channels (the last padded with code 7, the 0.0 level). A panel is 8 * K bytes: for each
+// j < K/8, 64 bytes whose byte 4c + q (channel c < 16, q < 4) holds code(16p + c, 8j + q) in
+// its low nibble and code(16p + c, 8j + 4 + q) in its high nibble. So one 64-byte load gives,
+// as low and high nibbles, two groups of 4 k in exactly the operand order of vpdpbusd (16
+// channels x 4 bytes), of AVX2's 8-channel halves and of sdot's 4-channel quarters.
+//
+// Variants (one table, best first, ref last; gemm_nf4_dispatch.cc): avx512vnni (vpshufb table
+// lookup + vpdpbusd), avx2 (vpshufb + sign trick + vpmaddubsw), neondot (vqtbl1q + sdot), ref.
+#ifndef INTFORMER_OPS_GEMM_NF4_GEMM_NF4_H_
+#define INTFORMER_OPS_GEMM_NF4_GEMM_NF4_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "ops/gemm_s8/gemm_s8.h"
+#include "ops/requant/requant.h"
+#include "runtime/cpu.h"
+
+namespace intformer {
+
+class ThreadPool;
+
+constexpr size_t kNf4Block = 64;        // weights per absmax (QLoRA blocksize 64)
+constexpr size_t kNf4Group = 256;       // blocks per second-level constant (QLoRA: 256)
+constexpr size_t kNf4Panel = 16;        // channels per codes panel
+constexpr int32_t kNf4MaxMult = 32767;  // |mult(n, b)| bound
+constexpr int kNf4DqShift = 45;         // mult() shift: dq_code is 2^30-scaled, G 2^15-scaled
+constexpr uint8_t kNf4ZeroCode = 7;     // the 0.0 level (padding)
+
+// round(127 * v) for the 16 NF4 values of bitsandbytes' get_4bit_type("nf4") (QLoRA,
+// Dettmers et al. 2023; bitsandbytes-foundation/bitsandbytes, bitsandbytes/functional.py).
+// The float table itself lives offline (tools/offline/nf4_params.cc); tests check this one
+// against it.
+constexpr int8_t kNf4Levels[16] = {-127, -88, -67, -50, -36, -23, -12, 0,
+                                   10,   20,  31,  43,  56,  71,  92,  127};
+
+struct Nf4Matrix {
+  size_t n = 0, k = 0;
+  const uint8_t* codes = nullptr;     // Nf4CodesBytes(n, k), layout above
+  const uint8_t* absmax_q = nullptr;  // [n * k / 64]
+  const int32_t* absmax2 = nullptr;   // [Nf4Groups(n, k)]
+  int32_t offset = 0;
+  const int32_t* dq_code = nullptr;   // [256]
+  const int32_t* bias = nullptr;      // [n] at the output scale of Round(., t), or nullptr
+};
+
+inline size_t Nf4Panels(size_t n) { return (n + kNf4Panel - 1) / kNf4Panel; }
+inline size_t Nf4CodesBytes(size_t n, size_t k) { return Nf4Panels(n) * kNf4Panel * k / 2; }
+inline size_t Nf4Blocks(size_t n, size_t k) { return n * (k / kNf4Block); }
+inline size_t Nf4Groups(size_t n, size_t k) {
+  return (Nf4Blocks(n, k) + kNf4Group - 1) / kNf4Group;
+}
+// t: ceil(log2 k) - 1 (k >= 64, so t >= 5).
+int Nf4AccShift(size_t k);
+
+// The block multiplier of block i (flat index n * k/64 + b); see the header comment.
+inline int64_t Nf4BlockMult(const Nf4Matrix& w, size_t i) {
+  const int64_t prod = int64_t{w.dq_code[w.absmax_q[i]]} * w.absmax2[i / kNf4Group];
+  return ((prod + (int64_t{1} << (kNf4DqShift - 1))) >> kNf4DqShift) + w.offset;
+}
+
+// Code of W[n][k] in the packed layout (tests, gathers).
+inline uint8_t Nf4Code(const uint8_t* codes, size_t k_total, size_t n, size_t k) {
+  const size_t p = n / kNf4Panel, c = n % kNf4Panel;
+  const uint8_t byte = codes[p * kNf4Panel * k_total / 2 + (k / 8) * 64 + 4 * c + (k % 4)];
+  return (k % 8) < 4 ? byte & 0x0f : byte >> 4;
+}
+
+// True when w satisfies the contract (shape, pointers, |dq_code| <= 2^30, 0 <= G < 2^30,
+// every |mult| <= kNf4MaxMult, |bias| < 2^30); else false and *why.
+bool Nf4MatrixValid(const Nf4Matrix& w, const char** why);
+
+struct Nf4GemmArgs {
+  size_t m;
+  const int8_t* a;
+  size_t lda;
+  const Nf4Matrix* w;
+  size_t n_begin, n_end;  // n_begin a multiple of 16; n_end a multiple of 16 or w->n
+  const GemmEpilogue* epilogue;
+  void* c;  // C[0][0]; the kernel writes C[0..m)[n_begin..n_end)
+  size_t ldc;
+};
+
+struct Nf4GemmKernel {
+  const char* name;
+  Isa isa;
+  uint32_t mr;  // rows per register tile (drivers split M by it)
+  void (*compute)(const Nf4GemmArgs& args);
+};
+
+extern const Nf4GemmKernel kNf4GemmKernels[];
+extern const size_t kNf4GemmKernelCount;
+const Nf4GemmKernel& GetNf4GemmKernel();
+
+void Nf4GemmRef(const Nf4GemmArgs& args);
+
+// The int32 before the epilogue for one output, from the int64 block sum (every variant's
+// definition of Sat32(Round(x, t) + bias)).
+inline int32_t Nf4Finish(int64_t acc, int t, int32_t bias) {
+  return SaturateS32(((acc + (int64_t{1} << (t - 1))) >> t) + bias);
+}
+
+// C = Epilogue(A . W^T), W in NF4, split over `pool` (nullptr: caller's thread). Tiles are
+// disjoint, so the bytes of C do not depend on the thread count.
+void Nf4Gemm(const Nf4GemmKernel& kernel, size_t m, const int8_t* a, size_t lda,
+             const Nf4Matrix& w, const GemmEpilogue& epilogue, void* c, size_t ldc,
+             ThreadPool* pool);
+
+// Embedding gather of an NF4 table [rows x hidden]: dst[h] = kNf4Levels[code] * mult, exact
+// (|value| <= 127 * 32767 < 2^22), for row `row`.
+void Nf4GatherRow(const Nf4Matrix& w, size_t row, int32_t* dst);
+
+}  // namespace intformer
+
+#endif  // INTFORMER_OPS_GEMM_NF4_GEMM_NF4_H_

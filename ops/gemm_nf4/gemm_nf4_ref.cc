@@ -1,0 +1,82 @@
+// Normative gemm_nf4 (gemm_nf4.h): the scalar definition every variant matches bit for bit,
+// plus the contract check and the embedding gather. Nothing here is tuned.
+#include <vector>
+
+#include "ops/gemm_nf4/gemm_nf4.h"
+#include "ops/gemm_nf4/gemm_nf4_variants.h"
+
+namespace intformer {
+
+int Nf4AccShift(size_t k) {
+  int log2 = 0;
+  while ((size_t{1} << log2) < k) ++log2;
+  return log2 - 1 > 1 ? log2 - 1 : 1;
+}
+
+bool Nf4MatrixValid(const Nf4Matrix& w, const char** why) {
+  auto fail = [why](const char* reason) {
+    if (why != nullptr) *why = reason;
+    return false;
+  };
+  if (w.n == 0 || w.k == 0 || w.k % kNf4Block != 0 || w.k > kGemmMaxK) {
+    return fail("shape: n >= 1, k a positive multiple of 64 and <= 65536");
+  }
+  if (w.codes == nullptr || w.absmax_q == nullptr || w.absmax2 == nullptr || w.dq_code == nullptr) {
+    return fail("missing codes, block constants or dq_code");
+  }
+  for (size_t q = 0; q < 256; ++q) {
+    if (w.dq_code[q] < -(1 << 30) || w.dq_code[q] > (1 << 30)) return fail("dq_code beyond 2^30");
+  }
+  for (size_t g = 0; g < Nf4Groups(w.n, w.k); ++g) {
+    if (w.absmax2[g] < 0 || w.absmax2[g] >= (1 << 30)) return fail("absmax2 outside [0, 2^30)");
+  }
+  if (w.offset < -kNf4MaxMult || w.offset > kNf4MaxMult) return fail("offset beyond 32767");
+  for (size_t i = 0; i < Nf4Blocks(w.n, w.k); ++i) {
+    const int64_t m = Nf4BlockMult(w, i);
+    if (m < -kNf4MaxMult || m > kNf4MaxMult) return fail("a block multiplier beyond 32767");
+  }
+  if (w.bias != nullptr) {
+    for (size_t i = 0; i < w.n; ++i) {
+      if (w.bias[i] < -kGemmMaxBias - 1 || w.bias[i] > kGemmMaxBias) return fail("bias beyond 2^30");
+    }
+  }
+  return true;
+}
+
+void Nf4GemmRef(const Nf4GemmArgs& args) {
+  const Nf4Matrix& w = *args.w;
+  const size_t kb = w.k / kNf4Block;
+  const int t = Nf4AccShift(w.k);
+  const size_t out_size = args.epilogue->output == GemmOutput::kS8Requant ? 1 : 4;
+  std::vector<int64_t> mult(kb);
+  for (size_t n = args.n_begin; n < args.n_end; ++n) {
+    for (size_t b = 0; b < kb; ++b) mult[b] = Nf4BlockMult(w, n * kb + b);
+    const int32_t bias = w.bias != nullptr ? w.bias[n] : 0;
+    for (size_t r = 0; r < args.m; ++r) {
+      const int8_t* a_row = args.a + r * args.lda;
+      int64_t acc = 0;
+      for (size_t b = 0; b < kb; ++b) {
+        int32_t p = 0;
+        for (size_t kk = b * kNf4Block; kk < (b + 1) * kNf4Block; ++kk) {
+          p += int32_t{a_row[kk]} * kNf4Levels[Nf4Code(w.codes, w.k, n, kk)];
+        }
+        acc += mult[b] * p;
+      }
+      const int32_t v = Nf4Finish(acc, t, bias);
+      GemmEpilogueScalar(*args.epilogue, &v, 1, n,
+                         static_cast<char*>(args.c) + r * args.ldc * out_size);
+    }
+  }
+}
+
+void Nf4GatherRow(const Nf4Matrix& w, size_t row, int32_t* dst) {
+  const size_t kb = w.k / kNf4Block;
+  for (size_t b = 0; b < kb; ++b) {
+    const int32_t m = static_cast<int32_t>(Nf4BlockMult(w, row * kb + b));
+    for (size_t kk = b * kNf4Block; kk < (b + 1) * kNf4Block; ++kk) {
+      dst[kk] = kNf4Levels[Nf4Code(w.codes, w.k, row, kk)] * m;
+    }
+  }
+}
+
+}  // namespace intformer

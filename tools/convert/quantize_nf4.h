@@ -1,0 +1,29 @@
+// NF4 weights for the converter (models/bert/schema.h, "NF4 TENSORS"): QLoRA's quantization
+// (tools/offline/nf4_params.h) of a GEMM weight or an embedding table, written as the tensors
+// gemm_nf4 reads, with the bias and per-channel dyadics at gemm_nf4's output scale. Offline.
+#ifndef INTFORMER_TOOLS_CONVERT_QUANTIZE_NF4_H_
+#define INTFORMER_TOOLS_CONVERT_QUANTIZE_NF4_H_
+
+#include <string>
+#include <vector>
+
+#include "models/format_writer.h"
+#include "runtime/status.h"
+
+namespace intformer {
+namespace quant {
+
+// "<key>.nf4.codes/.absmax_q/.absmax2", "<key>.nf4.offset" (the QLoRA part) for w [n x k].
+// *unit receives U: an element's real value is level / 127 * mult * U.
+Status AddNf4Tensor(const std::string& key, const float* w, size_t n, size_t k, ModelWriter* out,
+                    double* unit);
+
+// y = x W^T + b: the NF4 tensors plus "<key>.bias" s32 [n] and "<key>.scale" s32 [n, 2] with
+// accumulator scale s_in * U * 2^t / 127 (t = Nf4AccShift(k)). s_out: one value or n.
+Status AddNf4Linear(const std::string& key, const float* w, const float* b, size_t n, size_t k,
+                    double s_in, const std::vector<double>& s_out, ModelWriter* out);
+
+}  // namespace quant
+}  // namespace intformer
+
+#endif  // INTFORMER_TOOLS_CONVERT_QUANTIZE_NF4_H_
