@@ -14,14 +14,15 @@ pkgs=(build-essential cmake ninja-build pkg-config
 cross_arches=(arm64 armhf armel)
 if [ "${1:-}" = "--cross" ]; then
   pkgs+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf g++-arm-linux-gnueabi qemu-user)
-  # ARM builds of the dependencies come from Debian multiarch. GoogleTest is co-installable
-  # (static libraries, per-arch CMake files); the rest is handled below.
+  # ARM builds of the dependencies come from Debian multiarch where they are co-installable
+  # (Multi-Arch: same): GoogleTest (static libraries, per-arch CMake files), xxHash and utf8proc
+  # (shared libraries in /usr/lib/<triple>). cpuinfo and pthreadpool are handled below.
   for a in "${cross_arches[@]}"; do
     if ! dpkg --print-foreign-architectures | grep -qx "$a"; then
       $SUDO dpkg --add-architecture "$a"
       need_update=1
     fi
-    pkgs+=("libgtest-dev:$a")
+    pkgs+=("libgtest-dev:$a" "libxxhash-dev:$a" "libutf8proc-dev:$a")
   done
 fi
 missing=()
@@ -41,8 +42,10 @@ else
 fi
 
 # libcpuinfo-dev (its CMake files differ per arch) and libpthreadpool (not Multi-Arch) cannot be
-# installed next to the amd64 packages, so their ARM builds are unpacked, untouched, into
-# $INTFORMER_CROSS_DEPS/<arch>, where targets/*.toolchain.cmake look for them.
+# installed next to the amd64 packages, so their ARM builds are unpacked into
+# $INTFORMER_CROSS_DEPS/<arch>, where targets/*.toolchain.cmake look for them. The only edit is
+# the prefix of the unpacked libcpuinfo.pc, so that pkg-config needs no sysroot and the same
+# search path also serves the multiarch .pc files in /usr/lib/<triple>/pkgconfig.
 if [ "${1:-}" = "--cross" ]; then
   deps_root=${INTFORMER_CROSS_DEPS:-/opt/intformer-cross}
   for a in "${cross_arches[@]}"; do
@@ -50,14 +53,18 @@ if [ "${1:-}" = "--cross" ]; then
     for p in libcpuinfo0 libcpuinfo-dev libpthreadpool0 libpthreadpool-dev; do
       want+="$p=$(apt-cache policy "$p:$a" | awk '/Candidate:/ {print $2}') "
     done
-    if [ "$(cat "$deps_root/$a/.versions" 2>/dev/null)" != "$want" ]; then
+    # The stamp names the layout too, so a tree unpacked before the .pc edit is redone.
+    stamp="pc-relocated $want"
+    if [ "$(cat "$deps_root/$a/.versions" 2>/dev/null)" != "$stamp" ]; then
       echo "setup: unpacking $want for $a into $deps_root/$a"
       tmp=$(mktemp -d)
       (cd "$tmp" && for p in $want; do apt-get download -q "${p%%=*}:$a=${p#*=}"; done)
       $SUDO rm -rf "$deps_root/$a"
       $SUDO mkdir -p "$deps_root/$a"
       for f in "$tmp"/*.deb; do $SUDO dpkg -x "$f" "$deps_root/$a"; done
-      echo "$want" | $SUDO tee "$deps_root/$a/.versions" >/dev/null
+      $SUDO sed -i "s|^prefix=/usr\$|prefix=$deps_root/$a/usr|; s|^exec_prefix=/usr\$|exec_prefix=\${prefix}|" \
+        "$deps_root/$a"/usr/lib/*/pkgconfig/libcpuinfo.pc
+      echo "$stamp" | $SUDO tee "$deps_root/$a/.versions" >/dev/null
       rm -rf "$tmp"
     fi
   done

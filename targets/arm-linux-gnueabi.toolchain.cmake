@@ -10,8 +10,10 @@ set(CMAKE_LIBRARY_ARCHITECTURE arm-linux-gnueabi)
 
 set(INTFORMER_CROSS_DEPS /opt/intformer-cross/armel CACHE PATH "Unpacked armel dependencies")
 list(APPEND CMAKE_PREFIX_PATH ${INTFORMER_CROSS_DEPS}/usr)
-set(ENV{PKG_CONFIG_LIBDIR} ${INTFORMER_CROSS_DEPS}/usr/lib/arm-linux-gnueabi/pkgconfig)
-set(ENV{PKG_CONFIG_SYSROOT_DIR} ${INTFORMER_CROSS_DEPS})
+# pkg-config sees only target .pc files (no sysroot: setup.sh points libcpuinfo.pc at the
+# unpacked tree): the unpacked ones, then Debian multiarch (xxHash, utf8proc).
+set(_pc lib/arm-linux-gnueabi/pkgconfig)
+set(ENV{PKG_CONFIG_LIBDIR} ${INTFORMER_CROSS_DEPS}/usr/${_pc}:/usr/${_pc})
 
 # -L: the cross libc's loader. LD_LIBRARY_PATH makes it take libc from there too, not a
 # multiarch libc6 found through the host's ld.so.cache: the two builds differ (2.36-8cross1 vs

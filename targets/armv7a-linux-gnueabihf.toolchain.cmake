@@ -12,8 +12,10 @@ set(CMAKE_CXX_FLAGS_INIT "-march=armv7-a -mfloat-abi=hard -mfpu=vfpv3-d16")
 
 set(INTFORMER_CROSS_DEPS /opt/intformer-cross/armhf CACHE PATH "Unpacked armhf dependencies")
 list(APPEND CMAKE_PREFIX_PATH ${INTFORMER_CROSS_DEPS}/usr)
-set(ENV{PKG_CONFIG_LIBDIR} ${INTFORMER_CROSS_DEPS}/usr/lib/arm-linux-gnueabihf/pkgconfig)
-set(ENV{PKG_CONFIG_SYSROOT_DIR} ${INTFORMER_CROSS_DEPS})
+# pkg-config sees only target .pc files (no sysroot: setup.sh points libcpuinfo.pc at the
+# unpacked tree): the unpacked ones, then Debian multiarch (xxHash, utf8proc).
+set(_pc lib/arm-linux-gnueabihf/pkgconfig)
+set(ENV{PKG_CONFIG_LIBDIR} ${INTFORMER_CROSS_DEPS}/usr/${_pc}:/usr/${_pc})
 
 # -L: the cross libc's loader. LD_LIBRARY_PATH makes it take libc from there too, not a
 # multiarch libc6 found through the host's ld.so.cache: the two builds differ (2.36-8cross1 vs

@@ -23,11 +23,19 @@ TEST(Cpu, NamesRoundTrip) {
 }
 
 TEST(Cpu, LadderIsMonotone) {
-  // A CPU with a higher rung has the lower ones of its family.
-  if (CpuHasIsa(Isa::kAvx512Vnni)) EXPECT_TRUE(CpuHasIsa(Isa::kAvx512));
-  if (CpuHasIsa(Isa::kAvx512)) EXPECT_TRUE(CpuHasIsa(Isa::kAvx2));
-  if (CpuHasIsa(Isa::kI8mm)) EXPECT_TRUE(CpuHasIsa(Isa::kNeonDot));
-  if (CpuHasIsa(Isa::kNeonDot)) EXPECT_TRUE(CpuHasIsa(Isa::kNeon));
+  // A CPU with a higher rung has the lower ones of its family. (Braces: EXPECT_* is an if/else.)
+  if (CpuHasIsa(Isa::kAvx512Vnni)) {
+    EXPECT_TRUE(CpuHasIsa(Isa::kAvx512));
+  }
+  if (CpuHasIsa(Isa::kAvx512)) {
+    EXPECT_TRUE(CpuHasIsa(Isa::kAvx2));
+  }
+  if (CpuHasIsa(Isa::kI8mm)) {
+    EXPECT_TRUE(CpuHasIsa(Isa::kNeonDot));
+  }
+  if (CpuHasIsa(Isa::kNeonDot)) {
+    EXPECT_TRUE(CpuHasIsa(Isa::kNeon));
+  }
 }
 
 }  // namespace

@@ -37,6 +37,15 @@ TEST(Dispatch, ChoiceRespectsCap) {
     EXPECT_EQ(IsaEnabled(Isa::kAvx512Vnni), CpuHasIsa(Isa::kAvx512Vnni));
     EXPECT_FALSE(IsaEnabled(Isa::kNeonDot));
   }
+  if (cap == Isa::kNeonDot) {
+    EXPECT_FALSE(IsaEnabled(Isa::kI8mm));
+    EXPECT_EQ(IsaEnabled(Isa::kNeonDot), CpuHasIsa(Isa::kNeonDot));
+    EXPECT_EQ(IsaEnabled(Isa::kNeon), CpuHasIsa(Isa::kNeon));
+  }
+  if (cap == Isa::kI8mm) {  // the top rung caps nothing
+    EXPECT_EQ(IsaEnabled(Isa::kI8mm), CpuHasIsa(Isa::kI8mm));
+    EXPECT_EQ(IsaEnabled(Isa::kNeonDot), CpuHasIsa(Isa::kNeonDot));
+  }
   // Whatever the cap, the chosen variant is enabled and no enabled variant precedes it.
   const RequantKernel& chosen = GetRequantKernel();
   EXPECT_TRUE(IsaEnabled(chosen.isa));

@@ -42,8 +42,11 @@ TEST(FormatBadFile, TruncatedAtEveryByte) {
 
 TEST(FormatBadFile, TruncatedAtSectionBoundariesOnDisk) {
   const Bytes full = test::SampleBytes();
-  std::vector<size_t> cuts = {0, 4, 8, 12, 64, 127, 128, Get<uint64_t>(full, fi::kOffTableOffset),
-                              Get<uint64_t>(full, fi::kOffDataOffset), full.size() - 1};
+  // The offsets lie inside the sample file, so they fit size_t on 32-bit targets too.
+  std::vector<size_t> cuts = {0, 4, 8, 12, 64, 127, 128,
+                              static_cast<size_t>(Get<uint64_t>(full, fi::kOffTableOffset)),
+                              static_cast<size_t>(Get<uint64_t>(full, fi::kOffDataOffset)),
+                              full.size() - 1};
   for (uint32_t i = 0; i < 6; ++i) cuts.push_back(Get<uint64_t>(full, test::TensorEntryOffset(full, i) + 48));
   const std::string path = test::TempPath("truncated.ifm");
   for (size_t len : cuts) {

@@ -125,6 +125,17 @@ TEST(GemmDispatch, SelectsEnabledAndFindsPackFormats) {
     EXPECT_STREQ(k.name, "avx2_6x16");
     EXPECT_EQ(FindGemmKernel(kPackAvx512Vnni), nullptr);  // capped away: not usable
   }
+#if INTFORMER_AARCH64
+  if (cap != nullptr && std::string(cap) == "neon" && CpuHasIsa(Isa::kNeon)) {
+    EXPECT_STREQ(k.name, "neon_4x4");
+    EXPECT_EQ(FindGemmKernel(kPackNeonDot), nullptr);
+    EXPECT_EQ(FindGemmKernel(kPackI8mm), nullptr);
+  }
+  if (cap != nullptr && std::string(cap) == "neondot" && CpuHasIsa(Isa::kNeonDot)) {
+    EXPECT_STREQ(k.name, "neondot_4x16");
+    EXPECT_EQ(FindGemmKernel(kPackI8mm), nullptr);
+  }
+#endif
 }
 
 }  // namespace

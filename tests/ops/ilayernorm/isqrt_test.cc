@@ -1,5 +1,5 @@
 // IsqrtU64: exact floor square root over every edge class and a dense random sample of the full
-// uint64 range, against a reference that is right by construction (r*r <= x < (r+1)^2 in 128-bit).
+// uint64 range, against a reference that is right by construction (r*r <= x < (r+1)^2, exactly).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -11,13 +11,17 @@
 namespace intformer {
 namespace {
 
+// r^2 <= x  <=>  r <= floor(x / r) for r > 0: exact without a 128-bit type (32-bit ARM has none)
+// and without overflow, since r <= 2^32 here.
+bool SquareAtMost(uint64_t r, uint64_t x) { return r == 0 || r <= x / r; }
+
 // The floor square root by its definition: start from the long-double root and step until
-// r^2 <= x < (r+1)^2 holds in 128-bit arithmetic.
+// r^2 <= x < (r+1)^2 holds.
 uint64_t SlowIsqrt(uint64_t x) {
-  unsigned __int128 r = static_cast<uint64_t>(std::sqrt(static_cast<long double>(x)));
-  while (r * r > x) --r;
-  while ((r + 1) * (r + 1) <= x) ++r;
-  return static_cast<uint64_t>(r);
+  uint64_t r = static_cast<uint64_t>(std::sqrt(static_cast<long double>(x)));
+  while (!SquareAtMost(r, x)) --r;
+  while (SquareAtMost(r + 1, x)) ++r;
+  return r;
 }
 
 void Check(uint64_t x) { ASSERT_EQ(IsqrtU64(x), SlowIsqrt(x)) << "x=" << x; }

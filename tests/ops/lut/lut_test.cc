@@ -55,7 +55,9 @@ TEST(LutOffline, TanhAgainstDouble) {
     for (int q = -128; q <= 127; ++q) {
       const double want = std::max(-128.0, std::min(127.0, std::tanh(q * s_in) / s_out));
       max_err = std::max(max_err, std::fabs(table[static_cast<uint8_t>(q)] - want));
-      if (q > -128) EXPECT_EQ(table[static_cast<uint8_t>(q)], -table[static_cast<uint8_t>(-q)]) << q;
+      if (q > -128) {
+        EXPECT_EQ(table[static_cast<uint8_t>(q)], -table[static_cast<uint8_t>(-q)]) << q;
+      }
     }
     std::printf("tanh lut vs double: s_in=%g s_out=1/127  max|err|=%.4f output units (%.3g of tanh)\n",
                 s_in, max_err, max_err * s_out);
