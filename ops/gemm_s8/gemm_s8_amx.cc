@@ -7,17 +7,20 @@
 // and a model file packed for avx512vnni runs on either kernel: the file stays portable to
 // VNNI-only machines, and nothing is repacked at load (no load time, no second copy in RSS).
 //
-// Exactness: as avx512vnni. tdpbusd multiplies unsigned A bytes (a ^ 0x80 = a + 128) by signed
-// B bytes and accumulates into int32 without saturation (wrapping), the packed bias holds
-// bias - 128 * sum_k B, so bias + tile sum = bias + sum a*b modulo 2^32, exact inside the
-// contract. K chunks of 64 run on tiles; the tail groups (K mod 64, < 16 groups) run with
-// vpdpbusd in the epilogue, on the same wrapping int32 arithmetic.
+// Exactness. tdpbssd multiplies signed A bytes by signed B bytes and accumulates into int32
+// without saturation (wrapping). The packed bias holds bias' = bias - 128 * sum_k B (avx512vnni's
+// u8 x s8 compensation), so each call adds back 128 * sum_k B over the tiled groups, summed from
+// the panel with vpdpbusd against a vector of ones (the tail's u8 products a + 128 bring theirs): bias' + 128 colsum + sum a*b = bias + sum a*b modulo
+// 2^32, exact inside the contract. K chunks of 64 run on tiles; the tail groups (K mod 64, fewer
+// than 16) run with vpdpbusd on a ^ 0x80 in the epilogue, as avx512vnni does.
 //
 // Tiles: C0..C2 (16 x 16 int32 each: 16 rows x 48 channels), A (16 rows x 64 bytes),
 // B0..B2 (16 groups x 64 bytes): 7 of the 8 tile registers; per K chunk 4 tile loads and
-// 3 tdpbusd (each 16 x 16 x 64 = 16384 MACs). Rows are padded to 16 in the thread's copy of A,
-// channels to 48 by the packed layout (zeros), so tile loads never read outside a buffer.
-// Order: panel outer, 16-row blocks inner (the panel, up to 48 x 3072 bytes, stays in L2).
+// 3 tdpbssd (each 16 x 16 x 64 = 16384 MACs). A is read in place (row stride lda): the last
+// block of m mod 16 rows runs under a second tile configuration with that many rows, so no load
+// reads past A, and nothing is copied or allocated. Channels are padded to 48 by the packed
+// layout (zeros). Order: panel outer, 16-row blocks inner (a panel, up to 48 x 3072 bytes,
+// stays in L2 while A streams past it), the row tail last under its own configuration.
 //
 // The OS must grant the tile data state (arch_prctl ARCH_REQ_XCOMP_PERM): runtime/cpu.cc does
 // so before it reports Isa::kAmxInt8. Each call configures the tiles on its own thread and
@@ -25,7 +28,6 @@
 #include <immintrin.h>
 
 #include <cstring>
-#include <vector>
 
 #include "ops/gemm_s8/gemm_s8_variants.h"
 #include "ops/requant/requant_avx512_inl.h"
@@ -49,38 +51,23 @@ struct alignas(64) TileConfig {
   uint8_t rows[16];
 };
 
-void ConfigureTiles() {
+void ConfigureTiles(size_t rows) {
   TileConfig cfg;
   std::memset(&cfg, 0, sizeof(cfg));
   cfg.palette_id = 1;
-  for (int t = 0; t < 7; ++t) {  // C0..C2, A, B0..B2: all 16 rows x 64 bytes
-    cfg.rows[t] = 16;
+  for (int t = 0; t < 7; ++t) {  // C0..C2 and A: `rows` rows; B0..B2: 16 groups; 64 bytes each
+    cfg.rows[t] = static_cast<uint8_t>(t < 4 ? rows : 16);
     cfg.colsb[t] = 64;
   }
   _tile_loadconfig(&cfg);
 }
 
-// A + 128 as unsigned bytes, rows padded to a multiple of 16 and to whole groups; a buffer of the
-// calling thread that grows to the largest call it has seen and is reused after that.
-const uint8_t* PackA(const int8_t* a, size_t lda, size_t m, size_t k, size_t* row_bytes) {
-  thread_local std::vector<uint8_t> buffer;
-  const size_t kp = Groups(k) * 4;
-  const size_t rows = (m + kMr - 1) / kMr * kMr;
-  if (buffer.size() < rows * kp) buffer.resize(rows * kp);
-  uint8_t* dst = buffer.data();
-  const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
-  for (size_t r = 0; r < m; ++r, dst += kp) {
-    const int8_t* src = a + r * lda;
-    size_t i = 0;
-    for (; i + 64 <= k; i += 64) {
-      _mm512_storeu_si512(dst + i, _mm512_xor_si512(_mm512_loadu_si512(src + i), flip));
-    }
-    for (; i < k; ++i) dst[i] = static_cast<uint8_t>(src[i]) ^ 0x80u;
-    for (; i < kp; ++i) dst[i] = 0x80u;  // times B's zero padding: contributes 0
-  }
-  std::memset(dst, 0x80, (rows - m) * kp);  // padded rows: computed, never stored
-  *row_bytes = kp;
-  return buffer.data();
+// 4 bytes of row `a` at byte `off` made unsigned (a ^ 0x80), bytes at or past k left at 0x80
+// (they meet B's zero padding).
+inline int32_t LoadA4(const int8_t* a, size_t off, size_t k) {
+  uint32_t v = 0;
+  std::memcpy(&v, a + off, off + 4 <= k ? 4 : k - off);
+  return static_cast<int32_t>(v ^ 0x80808080u);
 }
 
 struct Epi {
@@ -123,35 +110,46 @@ inline void Store16(const Epi& e, __m512i acc, __m512i mult, __m512i shift, size
   }
 }
 
-inline int32_t Load4(const uint8_t* p) {
-  int32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
+// 128 * sum_k B[n][k] over the first `groups` groups (those the tiles multiply signed; the
+// tail's vpdpbusd on a + 128 carries its own), for the 48 channels of a panel (wrapping).
+void Compensation(const int8_t* panel, size_t groups, __m512i comp[3]) {
+  const __m512i ones = _mm512_set1_epi8(1);
+  __m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0;
+  const int8_t* bp = panel + kNr * 4;
+  for (size_t g = 0; g < groups; ++g, bp += kNr * 4) {
+    s0 = _mm512_dpbusd_epi32(s0, ones, _mm512_load_si512(bp));
+    s1 = _mm512_dpbusd_epi32(s1, ones, _mm512_load_si512(bp + 64));
+    s2 = _mm512_dpbusd_epi32(s2, ones, _mm512_load_si512(bp + 128));
+  }
+  comp[0] = _mm512_slli_epi32(s0, 7);
+  comp[1] = _mm512_slli_epi32(s1, 7);
+  comp[2] = _mm512_slli_epi32(s2, 7);
 }
 
-// bias + tile sums + the K tail (vpdpbusd), then the epilogue, for `rows` rows of one block.
-void Finish(const int32_t (*sums)[kNr], const uint8_t* a, size_t lda, size_t rows,
-            size_t tail_begin, size_t groups, const int8_t* panel, const Epi& e, size_t n0,
-            size_t valid, char* c, size_t ldc_bytes) {
+// bias' + compensation + tile sums + the K tail (vpdpbusd), then the epilogue, for `rows` rows.
+void Finish(const int32_t (*sums)[kNr], const int8_t* a, size_t lda, size_t rows, size_t k,
+            size_t tail_begin, size_t groups, const int8_t* panel, const __m512i comp[3],
+            const Epi& e, size_t n0, size_t valid, char* c, size_t ldc_bytes) {
   const size_t cols = (valid + 15) / 16;
   __mmask16 masks[3];
   __m512i mult[3], shift[3], bias[3];
-  for (size_t j = 0; j < cols; ++j) {
+  for (size_t j = 0; j < 3; ++j) {
+    bias[j] = _mm512_add_epi32(_mm512_load_si512(panel + 64 * j), comp[j]);
+    if (j >= cols) continue;
     const size_t col = 16 * j;
     masks[j] = valid - col >= 16 ? __mmask16(0xffff) : __mmask16((1u << (valid - col)) - 1);
     mult[j] = shift[j] = _mm512_setzero_si512();
     if (e.output != GemmOutput::kS32) LoadScale16(e, n0 + col, masks[j], &mult[j], &shift[j]);
-    bias[j] = _mm512_load_si512(panel + 64 * j);
   }
   const int8_t* tail = panel + kNr * 4 + tail_begin * kNr * 4;
   for (size_t r = 0; r < rows; ++r) {
     __m512i acc0 = _mm512_add_epi32(bias[0], _mm512_load_si512(sums[r]));
     __m512i acc1 = _mm512_add_epi32(bias[1], _mm512_load_si512(sums[r] + 16));
     __m512i acc2 = _mm512_add_epi32(bias[2], _mm512_load_si512(sums[r] + 32));
-    const uint8_t* ar = a + r * lda;
+    const int8_t* ar = a + r * lda;
     const int8_t* bp = tail;
     for (size_t g = tail_begin; g < groups; ++g, bp += kNr * 4) {
-      const __m512i av = _mm512_set1_epi32(Load4(ar + 4 * g));
+      const __m512i av = _mm512_set1_epi32(LoadA4(ar, 4 * g, k));
       acc0 = _mm512_dpbusd_epi32(acc0, av, _mm512_load_si512(bp));
       acc1 = _mm512_dpbusd_epi32(acc1, av, _mm512_load_si512(bp + 64));
       acc2 = _mm512_dpbusd_epi32(acc2, av, _mm512_load_si512(bp + 128));
@@ -159,6 +157,44 @@ void Finish(const int32_t (*sums)[kNr], const uint8_t* a, size_t lda, size_t row
     const __m512i acc[3] = {acc0, acc1, acc2};
     for (size_t j = 0; j < cols; ++j) {
       Store16(e, acc[j], mult[j], shift[j], n0 + 16 * j, masks[j], c + r * ldc_bytes);
+    }
+  }
+}
+
+// Rows [m0, m0 + rows) of every panel in [n_begin, n_end), tiles configured for `rows` rows.
+void Blocks(const GemmArgs& args, const Epi& e, size_t m_begin, size_t m_end, size_t rows) {
+  const size_t ldc_bytes = args.ldc * (e.output == GemmOutput::kS8Requant ? 1 : 4);
+  const int8_t* packed = static_cast<const int8_t*>(args.packed_b);
+  const size_t groups = Groups(args.k);
+  const size_t chunks = groups / kChunkGroups;
+  const size_t group_bytes = kNr * 4;
+  alignas(64) int32_t sums[kMr][kNr];
+  for (size_t n0 = args.n_begin; n0 < args.n_end; n0 += kNr) {
+    const size_t valid = args.n_end - n0 < kNr ? args.n_end - n0 : kNr;
+    const int8_t* panel = packed + n0 / kNr * PanelBytes(args.k);
+    const int8_t* b = panel + group_bytes;
+    __m512i comp[3];
+    Compensation(panel, chunks * kChunkGroups, comp);  // the tail's is in its u8 products
+    for (size_t m0 = m_begin; m0 < m_end; m0 += rows) {
+      const int8_t* am = args.a + m0 * args.lda;
+      _tile_zero(0);
+      _tile_zero(1);
+      _tile_zero(2);
+      for (size_t ch = 0; ch < chunks; ++ch) {
+        const int8_t* bc = b + ch * kChunkGroups * group_bytes;
+        _tile_loadd(3, am + ch * 64, args.lda);
+        _tile_loadd(4, bc, group_bytes);
+        _tile_loadd(5, bc + 64, group_bytes);
+        _tile_loadd(6, bc + 128, group_bytes);
+        _tile_dpbssd(0, 3, 4);
+        _tile_dpbssd(1, 3, 5);
+        _tile_dpbssd(2, 3, 6);
+      }
+      _tile_stored(0, &sums[0][0], kNr * 4);
+      _tile_stored(1, &sums[0][16], kNr * 4);
+      _tile_stored(2, &sums[0][32], kNr * 4);
+      Finish(sums, am, args.lda, rows, args.k, chunks * kChunkGroups, groups, panel, comp, e, n0,
+             valid, static_cast<char*>(args.c) + m0 * ldc_bytes, ldc_bytes);
     }
   }
 }
@@ -174,41 +210,14 @@ void GemmComputeAmx(const GemmArgs& args) {
   GemmClampBounds(*args.epilogue, &lo, &hi);
   e.lo64 = _mm512_set1_epi64(lo);
   e.hi64 = _mm512_set1_epi64(hi);
-  const size_t ldc_bytes = args.ldc * (e.output == GemmOutput::kS8Requant ? 1 : 4);
-  const int8_t* packed = static_cast<const int8_t*>(args.packed_b);
-  size_t lda;
-  const uint8_t* a = PackA(args.a, args.lda, args.m, args.k, &lda);
-  const size_t groups = Groups(args.k);
-  const size_t chunks = groups / kChunkGroups;
-  const size_t group_bytes = kNr * 4;
-  alignas(64) int32_t sums[kMr][kNr];
-  ConfigureTiles();
-  for (size_t n0 = args.n_begin; n0 < args.n_end; n0 += kNr) {
-    const size_t valid = args.n_end - n0 < kNr ? args.n_end - n0 : kNr;
-    const int8_t* panel = packed + n0 / kNr * PanelBytes(args.k);
-    const int8_t* b = panel + group_bytes;
-    for (size_t m0 = 0; m0 < args.m; m0 += kMr) {
-      const uint8_t* am = a + m0 * lda;
-      _tile_zero(0);
-      _tile_zero(1);
-      _tile_zero(2);
-      for (size_t ch = 0; ch < chunks; ++ch) {
-        const int8_t* bc = b + ch * kChunkGroups * group_bytes;
-        _tile_loadd(3, am + ch * 64, lda);
-        _tile_loadd(4, bc, group_bytes);
-        _tile_loadd(5, bc + 64, group_bytes);
-        _tile_loadd(6, bc + 128, group_bytes);
-        _tile_dpbusd(0, 3, 4);
-        _tile_dpbusd(1, 3, 5);
-        _tile_dpbusd(2, 3, 6);
-      }
-      _tile_stored(0, &sums[0][0], kNr * 4);
-      _tile_stored(1, &sums[0][16], kNr * 4);
-      _tile_stored(2, &sums[0][32], kNr * 4);
-      const size_t rows = args.m - m0 < kMr ? args.m - m0 : kMr;
-      Finish(sums, am, lda, rows, chunks * kChunkGroups, groups, panel, e, n0, valid,
-             static_cast<char*>(args.c) + m0 * ldc_bytes, ldc_bytes);
-    }
+  const size_t full = args.m / kMr * kMr;
+  if (full > 0) {
+    ConfigureTiles(kMr);
+    Blocks(args, e, 0, full, kMr);
+  }
+  if (full < args.m) {
+    ConfigureTiles(args.m - full);
+    Blocks(args, e, full, args.m, args.m - full);
   }
   _tile_release();
 }
