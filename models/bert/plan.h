@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "models/bert/profile.h"
 #include "models/bert/weights.h"
 #include "ops/add/add.h"
 #include "ops/embedding/embedding.h"
@@ -41,8 +42,10 @@ struct Plan {
   int8_t* g;         // [M, I] i-GELU output
   int8_t* pre;       // [max_batch, H] pooler output before tanh
   int8_t* pooled;    // [max_batch, H]
-  void* gemm_scratch;  // GemmBatched's packed K / V heads
+  void* gemm_scratch;  // [NH] slots of gemm_slot bytes: one head's packed K, then its V
+  size_t gemm_slot;    // bytes per head slot (64-byte multiple)
   Kernels kernels;     // chosen at Session::Create
+  Profile* profile = nullptr;         // models/bert/profile.h; null: not profiling (the default)
 };
 
 // Bytes the plan needs (a multiple of 64); fills *plan with offsets from `base` when given.

@@ -49,11 +49,13 @@ size_t LayoutPlan(const Weights& w, size_t max_batch, size_t max_seq, uint8_t* b
   q.g = static_cast<int8_t*>(take(M * I));
   q.pre = static_cast<int8_t*>(take(max_batch * H));
   q.pooled = static_cast<int8_t*>(take(max_batch * H));
-  const size_t qk = GemmBatchedScratchSize(*w.gemm, w.heads, T, w.head_dim);
-  const size_t pv = GemmBatchedScratchSize(*w.gemm, w.heads, w.head_dim, T);
-  q.gemm_scratch = take(qk > pv ? qk : pv);
+  const size_t qk = Round(w.gemm->packed_size(T, w.head_dim));  // K head: n = T, k = D
+  const size_t pv = Round(w.gemm->packed_size(w.head_dim, T));  // V head: n = D, k = T
+  q.gemm_slot = qk > pv ? qk : pv;
+  q.gemm_scratch = take(w.heads * q.gemm_slot);
   if (p != nullptr) {
     q.kernels = p->kernels;
+    q.profile = p->profile;
     *p = q;
   }
   return off;
@@ -119,6 +121,8 @@ Status Session::Create(const Model& model, const SessionOptions& o,
   *out = std::move(s);
   return Status::Ok();
 }
+
+void Session::SetProfile(bert::Profile* profile) { plan_->profile = profile; }
 
 Status Session::Run(const int32_t* ids, const int32_t* type_ids, const uint8_t* mask,
                     size_t batch, size_t seq, int32_t* logits_out) {
