@@ -113,17 +113,28 @@ inline void Store16(const Epi& e, __m512i acc, __m512i mult, __m512i shift, size
 // 128 * sum_k B[n][k] over the first `groups` groups (those the tiles multiply signed; the
 // tail's vpdpbusd on a + 128 carries its own), for the 48 channels of a panel (wrapping).
 void Compensation(const int8_t* panel, size_t groups, __m512i comp[3]) {
+  // Two groups per step on six independent sums: vpdpbusd's latency, not its throughput, bounds
+  // a single chain, and this loop runs once per panel per call.
   const __m512i ones = _mm512_set1_epi8(1);
-  __m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0;
+  __m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0, t0 = s0, t1 = s0, t2 = s0;
   const int8_t* bp = panel + kNr * 4;
-  for (size_t g = 0; g < groups; ++g, bp += kNr * 4) {
+  size_t g = 0;
+  for (; g + 2 <= groups; g += 2, bp += 2 * kNr * 4) {
+    s0 = _mm512_dpbusd_epi32(s0, ones, _mm512_load_si512(bp));
+    s1 = _mm512_dpbusd_epi32(s1, ones, _mm512_load_si512(bp + 64));
+    s2 = _mm512_dpbusd_epi32(s2, ones, _mm512_load_si512(bp + 128));
+    t0 = _mm512_dpbusd_epi32(t0, ones, _mm512_load_si512(bp + 192));
+    t1 = _mm512_dpbusd_epi32(t1, ones, _mm512_load_si512(bp + 256));
+    t2 = _mm512_dpbusd_epi32(t2, ones, _mm512_load_si512(bp + 320));
+  }
+  if (g < groups) {
     s0 = _mm512_dpbusd_epi32(s0, ones, _mm512_load_si512(bp));
     s1 = _mm512_dpbusd_epi32(s1, ones, _mm512_load_si512(bp + 64));
     s2 = _mm512_dpbusd_epi32(s2, ones, _mm512_load_si512(bp + 128));
   }
-  comp[0] = _mm512_slli_epi32(s0, 7);
-  comp[1] = _mm512_slli_epi32(s1, 7);
-  comp[2] = _mm512_slli_epi32(s2, 7);
+  comp[0] = _mm512_slli_epi32(_mm512_add_epi32(s0, t0), 7);
+  comp[1] = _mm512_slli_epi32(_mm512_add_epi32(s1, t1), 7);
+  comp[2] = _mm512_slli_epi32(_mm512_add_epi32(s2, t2), 7);
 }
 
 // bias' + compensation + tile sums + the K tail (vpdpbusd), then the epilogue, for `rows` rows.
