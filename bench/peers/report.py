@@ -56,7 +56,7 @@ def main():
         lines.append("| %s | %.2f | %.2f | %.2f | %.2f |" % (name, med, lo, hi, base / med))
     table = "\n".join(lines)
     ours_lines = ["| batch | seq | median ms | min ms | max ms | sentences/s | GMAC/s | "
-                  "% vpdpbusd ceiling | % %s ceiling | peak RSS MiB |" % ours["kernel_isa"],
+                  "%% vpdpbusd ceiling | %% %s ceiling | peak RSS MiB |" % ours["kernel_isa"],
                   "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in ours["results"]:
         ours_lines.append("| %d | %d | %.2f | %.2f | %.2f | %.1f | %.0f | %.1f | %.1f | %.1f |" % (
