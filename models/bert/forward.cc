@@ -1,8 +1,10 @@
 // The integer forward pass of a BERT/RoBERTa classifier (docs/architecture.md has the diagram
 // and the scale of every tensor). All token rows of the batch go through each GEMM together
-// (M = batch x seq); attention runs one sequence at a time, one task per head on the pool
-// (Q.K^T, i-Softmax and P.V of a head stay on one thread, its scores in that core's cache);
-// element-wise ops are split over rows on the pool. Every output element is computed by one
+// (M = batch x seq); attention runs one task per (sequence, head) on the pool (Q.K^T, i-Softmax
+// and P.V of a head stay on one thread, its scores in that core's cache); element-wise ops are
+// split over rows on the pool, a residual add and its i-LayerNorm in one region. Few parallel
+// regions per layer (8) matter on a busy machine, where each barrier can wait for a descheduled
+// thread. Every output element is computed by one
 // task with the same code whatever the thread count, so the bytes never depend on it.
 // Padded rows are computed like real ones (as Hugging Face does) and never read by real rows:
 // i-Softmax gives padded keys probability exactly 0 and every other op is row-wise, so a
@@ -57,25 +59,48 @@ void ForEach(ThreadPool* pool, size_t count, F&& f) {
   pool->Run2D(count, 1, [&](size_t i, size_t) { f(i); });
 }
 
-// Self-attention of one sequence: qkv [T, 3H] -> ctx [T, H], one task per head. A head packs its
-// K (then V) into its own scratch slot and runs Q.K^T, i-Softmax and P.V on one thread.
+// Claims a free slot among `count` (<= 64) for the calling task; tasks running at once are at
+// most the pool's threads, so with count >= threads one is always free (else it waits for one).
+size_t ClaimSlot(std::atomic<uint64_t>* busy, size_t count) {
+  for (;;) {
+    uint64_t cur = busy->load(std::memory_order_relaxed);
+    for (size_t s = 0; s < count; ++s) {
+      const uint64_t bit = uint64_t{1} << s;
+      if ((cur & bit) == 0 &&
+          busy->compare_exchange_weak(cur, cur | bit, std::memory_order_acquire)) {
+        return s;
+      }
+    }
+  }
+}
+
+// Self-attention of every sequence: qkv [batch * T, 3H] -> ctx [batch * T, H], one task per
+// (sequence, head) on the pool. A task owns one scratch slot (scores, probabilities, packed
+// K then V) while it runs Q.K^T, i-Softmax and P.V on its thread; which slot it gets does not
+// change a byte of its output.
 void Attention(const Weights& w, const LayerWeights& lw, const Plan& p, ThreadPool* pool,
-               const int8_t* qkv, const uint8_t* mask, size_t T, int8_t* ctx) {
-  const size_t H = w.hidden, D = w.head_dim;
+               const uint8_t* mask, size_t batch, size_t T) {
+  const size_t H = w.hidden, D = w.head_dim, NH = w.heads;
+  const size_t slots = NH < 64 ? NH : 64;
   const GemmKernel& kernel = *w.gemm;
   GemmEpilogue raw;  // scores stay int32 at S_q S_k; 1/sqrt(d) lives in i-Softmax's input scale
   GemmEpilogue to_ctx;
   to_ctx.output = GemmOutput::kS8Requant;
   to_ctx.scale = &lw.pv_scale;
-  ForEach(pool, w.heads, [&](size_t h) {
-    void* packed = static_cast<char*>(p.gemm_scratch) + h * p.gemm_slot;
-    int32_t* scores = p.scores + h * T * T;
-    int8_t* probs = p.probs + h * T * T;
+  ForEach(pool, batch * NH, [&](size_t task) {
+    const size_t b = task / NH, h = task % NH;
+    const int8_t* qkv = p.qkv + b * T * 3 * H;
+    const uint8_t* m = mask == nullptr ? nullptr : mask + b * T;
+    const size_t slot = ClaimSlot(p.slots_busy, slots);
+    void* packed = static_cast<char*>(p.gemm_scratch) + slot * p.gemm_slot;
+    int32_t* scores = p.scores + slot * T * T;
+    int8_t* probs = p.probs + slot * T * T;
     kernel.pack(qkv + H + h * D, 3 * H, BLayout::kNK, T, D, nullptr, packed);
     Gemm(kernel, T, T, D, qkv + h * D, 3 * H, packed, raw, scores, T, nullptr);
-    p.kernels.softmax->run(scores, mask, probs, T, T, lw.softmax);
+    p.kernels.softmax->run(scores, m, probs, T, T, lw.softmax);
     kernel.pack(qkv + 2 * H + h * D, 3 * H, BLayout::kKN, D, T, nullptr, packed);
-    Gemm(kernel, T, D, T, probs, T, packed, to_ctx, ctx + h * D, H, nullptr);
+    Gemm(kernel, T, D, T, probs, T, packed, to_ctx, p.ctx + b * T * H + h * D, H, nullptr);
+    p.slots_busy->fetch_and(~(uint64_t{1} << slot), std::memory_order_release);
   });
 }
 
@@ -90,24 +115,17 @@ void Layer(const Weights& w, const LayerWeights& lw, const Plan& p, ThreadPool* 
   }
   {
     ProfileScope s(prof, l, ProfileOp::kAttention);
-    for (size_t b = 0; b < batch; ++b) {
-      Attention(w, lw, p, pool, p.qkv + b * T * 3 * H, mask == nullptr ? nullptr : mask + b * T, T,
-                p.ctx + b * T * H);
-    }
+    Attention(w, lw, p, pool, mask, batch, T);
   }
   {
     ProfileScope s(prof, l, ProfileOp::kAttnOut);
     Linear(w, lw.attn_out, GemmOutput::kS32Requant, M, p.ctx, H, p.acc, pool);
   }
   {
-    ProfileScope s(prof, l, ProfileOp::kAttnAdd);
+    // Residual add and i-LayerNorm of the same rows in one pass over the pool (one barrier).
+    ProfileScope s(prof, l, ProfileOp::kAttnAddLn);
     ForRows(pool, M, [&](size_t r0, size_t r1) {
       k.add->s32_s8(p.acc + r0 * H, p.h + r0 * H, p.x32 + r0 * H, (r1 - r0) * H, lw.attn_add);
-    });
-  }
-  {
-    ProfileScope s(prof, l, ProfileOp::kAttnLn);
-    ForRows(pool, M, [&](size_t r0, size_t r1) {
       k.layernorm->run(p.x32 + r0 * H, p.a + r0 * H, r1 - r0, lw.attn_ln);
     });
   }
@@ -126,14 +144,9 @@ void Layer(const Weights& w, const LayerWeights& lw, const Plan& p, ThreadPool* 
     Linear(w, lw.ffn2, GemmOutput::kS32Requant, M, p.g, I, p.acc, pool);
   }
   {
-    ProfileScope s(prof, l, ProfileOp::kFfnAdd);
+    ProfileScope s(prof, l, ProfileOp::kFfnAddLn);
     ForRows(pool, M, [&](size_t r0, size_t r1) {
       k.add->s32_s8(p.acc + r0 * H, p.a + r0 * H, p.x32 + r0 * H, (r1 - r0) * H, lw.ffn_add);
-    });
-  }
-  {
-    ProfileScope s(prof, l, ProfileOp::kFfnLn);
-    ForRows(pool, M, [&](size_t r0, size_t r1) {
       k.layernorm->run(p.x32 + r0 * H, p.h + r0 * H, r1 - r0, lw.ffn_ln);
     });
   }

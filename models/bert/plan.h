@@ -3,6 +3,7 @@
 #ifndef INTFORMER_MODELS_BERT_PLAN_H_
 #define INTFORMER_MODELS_BERT_PLAN_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -34,16 +35,17 @@ struct Plan {
   int32_t* x32;      // [M, H] embedding sum / residual sums (i-LayerNorm inputs)
   int8_t* h;         // [M, H] layer input / output
   int8_t* qkv;       // [M, 3H] Q | K | V
-  int32_t* scores;   // [NH, T, T] one sequence
-  int8_t* probs;     // [NH, T, T]
+  int32_t* scores;   // [NH slots, T, T]: one attention task (a sequence's head) per slot
+  int8_t* probs;     // [NH slots, T, T]
   int8_t* ctx;       // [M, H]
   int32_t* acc;      // [M, max(H, I)] GEMM outputs at int32 scales
   int8_t* a;         // [M, H] attention LayerNorm output
   int8_t* g;         // [M, I] i-GELU output
   int8_t* pre;       // [max_batch, H] pooler output before tanh
   int8_t* pooled;    // [max_batch, H]
-  void* gemm_scratch;  // [NH] slots of gemm_slot bytes: one head's packed K, then its V
-  size_t gemm_slot;    // bytes per head slot (64-byte multiple)
+  void* gemm_scratch;  // [NH slots] of gemm_slot bytes: a task's packed K head, then its V head
+  size_t gemm_slot;    // bytes per slot (64-byte multiple)
+  std::atomic<uint64_t>* slots_busy;  // bit s set while a task owns slot s (in the arena)
   Kernels kernels;     // chosen at Session::Create
   Profile* profile = nullptr;         // models/bert/profile.h; null: not profiling (the default)
 };

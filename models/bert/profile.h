@@ -21,21 +21,19 @@ enum class ProfileOp : uint8_t {
   kQkv,        // gemm_s8 h . Wqkv
   kAttention,  // per head: Q.K^T, i-Softmax, P.V (threaded over heads)
   kAttnOut,    // gemm_s8 ctx . Wo
-  kAttnAdd,    // residual add
-  kAttnLn,     // i-LayerNorm
+  kAttnAddLn,  // residual add + i-LayerNorm
   kFfn1,       // gemm_s8 a . W1
   kGelu,       // i-GELU
   kFfn2,       // gemm_s8 g . W2
-  kFfnAdd,     // residual add
-  kFfnLn,      // i-LayerNorm
+  kFfnAddLn,   // residual add + i-LayerNorm
   kHead,       // pooler GEMM, tanh LUT, classifier GEMM
   kCount,
 };
 
 inline const char* ProfileOpName(ProfileOp op) {
-  static const char* const kNames[] = {"embedding", "embed_ln", "qkv",    "attention", "attn_out",
-                                       "attn_add",  "attn_ln",  "ffn1",   "gelu",      "ffn2",
-                                       "ffn_add",   "ffn_ln",   "head"};
+  static const char* const kNames[] = {"embedding", "embed_ln",   "qkv",  "attention",
+                                       "attn_out",  "attn_add_ln", "ffn1", "gelu",
+                                       "ffn2",      "ffn_add_ln",  "head"};
   return kNames[static_cast<size_t>(op)];
 }
 

@@ -53,6 +53,8 @@ size_t LayoutPlan(const Weights& w, size_t max_batch, size_t max_seq, uint8_t* b
   const size_t pv = Round(w.gemm->packed_size(w.head_dim, T));  // V head: n = D, k = T
   q.gemm_slot = qk > pv ? qk : pv;
   q.gemm_scratch = take(w.heads * q.gemm_slot);
+  void* busy = take(sizeof(std::atomic<uint64_t>));
+  q.slots_busy = busy == nullptr ? nullptr : new (busy) std::atomic<uint64_t>(0);
   if (p != nullptr) {
     q.kernels = p->kernels;
     q.profile = p->profile;
