@@ -81,7 +81,6 @@ size_t ClaimSlot(std::atomic<uint64_t>* busy, size_t count) {
 void Attention(const Weights& w, const LayerWeights& lw, const Plan& p, ThreadPool* pool,
                const uint8_t* mask, size_t batch, size_t T) {
   const size_t H = w.hidden, D = w.head_dim, NH = w.heads;
-  const size_t slots = NH < 64 ? NH : 64;
   const GemmKernel& kernel = *w.gemm;
   GemmEpilogue raw;  // scores stay int32 at S_q S_k; 1/sqrt(d) lives in i-Softmax's input scale
   GemmEpilogue to_ctx;
@@ -91,7 +90,7 @@ void Attention(const Weights& w, const LayerWeights& lw, const Plan& p, ThreadPo
     const size_t b = task / NH, h = task % NH;
     const int8_t* qkv = p.qkv + b * T * 3 * H;
     const uint8_t* m = mask == nullptr ? nullptr : mask + b * T;
-    const size_t slot = ClaimSlot(p.slots_busy, slots);
+    const size_t slot = ClaimSlot(p.slots_busy, p.attention_slots);
     void* packed = static_cast<char*>(p.gemm_scratch) + slot * p.gemm_slot;
     int32_t* scores = p.scores + slot * T * T;
     int8_t* probs = p.probs + slot * T * T;
