@@ -112,6 +112,9 @@ model file + 16 MiB.
   MatMulInteger -> Cast -> Mul by the scales; ORT fuses it into DynamicQuantizeMatMul at load).
   The 72 encoder MatMuls are quantized; pooler and classifier (Gemm) and embeddings stay FP32, as
   with quantize_dynamic's MatMul-only default.
+  Checked by saving ORT's optimised graph: the 72 rewritten MatMuls run as 36
+  DynamicQuantizeMatMul and 36 DynamicQuantizeLinear + MatMulIntegerToFloat (com.microsoft), and
+  the INT8 logits stay within 0.013 of the FP32 ONNX logits on a test input.
 - PyTorch dynamic INT8: torch.quantization.quantize_dynamic on every nn.Linear (qint8), engine
   onednn (Debian's build has no fbgemm); torch.set_num_threads({a.threads}).
 
