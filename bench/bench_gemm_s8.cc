@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/ceiling.h"
+#include "bench/ceiling/ceiling.h"
 #include "ops/gemm_s8/gemm_s8.h"
 #include "runtime/cpu.h"
 #include "runtime/threadpool.h"
@@ -27,29 +27,13 @@ namespace {
 
 using CeilingLoop = uint64_t (*)(uint64_t, int32_t*);
 
-// Single-thread GMAC/s of `loop`: the best of 100 runs of ~1 ms, so that a run not disturbed
-// by other processes on a shared machine is almost surely among them.
-double MeasureCeiling(CeilingLoop loop) {
-  double best = 0;
-  int32_t sink = 1;
-  for (int rep = 0; rep < 100; ++rep) {
-    const auto t0 = std::chrono::steady_clock::now();
-    const uint64_t macs = loop(40000, &sink);
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (macs / s > best) best = macs / s;
-  }
-  benchmark::DoNotOptimize(sink);
-  return best * 1e-9;
-}
-
 double CeilingFor(Isa isa) {
-#if INTFORMER_BENCH_CEILINGS
-  static const double vnni =
-      CpuHasIsa(Isa::kAvx512Vnni) ? MeasureCeiling(bench::CeilingLoopAvx512Vnni) : 0;
-  static const double avx2 = CpuHasIsa(Isa::kAvx2) ? MeasureCeiling(bench::CeilingLoopAvx2) : 0;
+  static const double vnni = bench::MeasureCeilingGmacs(Isa::kAvx512Vnni);
+  static const double avx2 = bench::MeasureCeilingGmacs(Isa::kAvx2);
+  static const double amx = bench::MeasureCeilingGmacs(Isa::kAmxInt8);
   if (isa == Isa::kAvx512Vnni) return vnni;
   if (isa == Isa::kAvx2) return avx2;
-#endif
+  if (isa == Isa::kAmxInt8) return amx;
   return 0;
 }
 
@@ -102,6 +86,11 @@ void RegisterAll() {
   if (CpuHasIsa(Isa::kAvx2)) {
     benchmark::RegisterBenchmark("BM_Ceiling/vpmaddwd_ymm", BM_Ceiling, bench::CeilingLoopAvx2);
   }
+#if INTFORMER_BENCH_AMX
+  if (CpuHasIsa(Isa::kAmxInt8)) {
+    benchmark::RegisterBenchmark("BM_Ceiling/tdpbssd_tile", BM_Ceiling, bench::CeilingLoopAmx);
+  }
+#endif
 #endif
   const size_t shapes[][2] = {{768, 768}, {768, 3072}, {3072, 768}};
   for (size_t i = 0; i < kGemmKernelCount; ++i) {

@@ -77,7 +77,8 @@ struct SessionOptions {
 
 class ThreadPool;
 namespace bert {
-struct Plan;  // models/bert/plan.h: the static memory plan
+struct Plan;     // models/bert/plan.h: the static memory plan
+struct Profile;  // models/bert/profile.h: time per op and layer
 }
 
 class Session {
@@ -96,6 +97,10 @@ class Session {
              size_t seq, int32_t* logits_out);
 
   const SessionOptions& options() const { return options_; }
+
+  // Attaches a profile that every later Run adds its time per op and layer to (nullptr, the
+  // default, detaches: the forward pass then pays one null test per op). Not owned.
+  void SetProfile(bert::Profile* profile);
 
  private:
   Session();

@@ -356,4 +356,14 @@ Status ModelFile::GetTensor(std::string_view name, TensorView* out) const {
   return Status::Ok();
 }
 
+void ModelFile::ReleaseResidentPages(const void* p, size_t size) const {
+  if (mapping_ == nullptr) return;  // caller memory (OpenBuffer): never touched
+  const uintptr_t base = reinterpret_cast<uintptr_t>(mapping_);
+  const uintptr_t begin = reinterpret_cast<uintptr_t>(p), end = begin + size;
+  if (begin < base || end > base + mapping_size_) return;
+  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const uintptr_t first = (begin + page - 1) / page * page, last = end / page * page;
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+}
+
 }  // namespace intformer

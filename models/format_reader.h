@@ -119,6 +119,13 @@ class ModelFile {
   // unless ReaderOptions::verify_blobs is false).
   Status VerifyBlobs() const;
 
+  // Hints that [p, p + size) (inside this file) is read sparsely from now on: when the file is
+  // mapped from disk, the whole pages of the range leave the resident set (MADV_DONTNEED on a
+  // read-only private file mapping: later reads fault them back from the page cache, same
+  // bytes). Does nothing for OpenBuffer's caller memory. Used for embedding tables, which
+  // verification reads whole but inference only gathers rows from.
+  void ReleaseResidentPages(const void* p, size_t size) const;
+
  private:
   ModelFile() = default;
   Status Parse(const ReaderOptions& options);

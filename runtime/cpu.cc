@@ -9,6 +9,13 @@
 #if defined(__aarch64__) && defined(__linux__)
 #include <sys/auxv.h>
 #endif
+#if (defined(__x86_64__) || defined(_M_X64)) && defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+#if INTFORMER_HAVE_ONEDNN
+#include <oneapi/dnnl/dnnl.h>
+#endif
 
 namespace intformer {
 namespace {
@@ -24,7 +31,7 @@ constexpr IsaInfo kIsas[] = {
     {Isa::kScalar, "scalar", 0, 0},  {Isa::kAvx2, "avx2", 1, 1},
     {Isa::kAvx512, "avx512", 1, 2},  {Isa::kAvx512Vnni, "avx512vnni", 1, 3},
     {Isa::kNeon, "neon", 2, 1},      {Isa::kNeonDot, "neondot", 2, 2},
-    {Isa::kI8mm, "i8mm", 2, 3},
+    {Isa::kI8mm, "i8mm", 2, 3},      {Isa::kAmxInt8, "amx", 1, 4},
 };
 
 const IsaInfo& Info(Isa isa) {
@@ -33,6 +40,22 @@ const IsaInfo& Info(Isa isa) {
   }
   return kIsas[0];
 }
+
+#if (defined(__x86_64__) || defined(_M_X64))
+// AMX-INT8: oneDNN answers whether the CPU has it (this cpuinfo release predates AMX), and Linux
+// must grant this process the tile data state (arch_prctl ARCH_REQ_XCOMP_PERM for XTILEDATA,
+// feature 18) before any thread touches a tile register; a kernel without AMX support refuses.
+bool DetectAmxInt8() {
+#if INTFORMER_HAVE_ONEDNN && defined(__linux__)
+  const unsigned amx = static_cast<unsigned>(dnnl_cpu_isa_avx512_core_amx);
+  if ((static_cast<unsigned>(dnnl_get_effective_cpu_isa()) & amx) != amx) return false;
+  constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
+  return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
+#else
+  return false;
+#endif
+}
+#endif
 
 bool DetectIsa(Isa isa) {
   if (isa == Isa::kScalar) return true;
@@ -46,6 +69,8 @@ bool DetectIsa(Isa isa) {
              cpuinfo_has_x86_avx512dq() && cpuinfo_has_x86_avx512vl() && cpuinfo_has_x86_bmi2();
     case Isa::kAvx512Vnni:
       return DetectIsa(Isa::kAvx512) && cpuinfo_has_x86_avx512vnni();
+    case Isa::kAmxInt8:
+      return DetectIsa(Isa::kAvx512Vnni) && DetectAmxInt8();
 #endif
 #if defined(__aarch64__) || defined(__arm__)
     case Isa::kNeon:

@@ -2,7 +2,7 @@
 //
 // The hardware is asked once, through cpuinfo (never a hand-rolled cpuid). Two environment
 // variables shape what dispatch may pick, so that tests and bug reports can pin a path:
-//   INTFORMER_MAX_ISA=scalar|avx2|avx512|avx512vnni|neon|neondot|i8mm  caps the ladder of that
+//   INTFORMER_MAX_ISA=scalar|avx2|avx512|avx512vnni|amx|neon|neondot|i8mm  caps the ladder of that
 //                                   family (scalar caps all: only the ref kernels run);
 //   INTFORMER_VERBOSE=dispatch                                   logs every choice and rejection.
 // An unknown INTFORMER_MAX_ISA value is reported once on stderr and treated as "scalar": a typo
@@ -26,6 +26,8 @@ enum class Isa : uint8_t {
   kNeon,     // Advanced SIMD (armv7 hard-float or aarch64)
   kNeonDot,  // + sdot/udot (armv8.2 dotprod)
   kI8mm,     // + smmla/usdot (armv8.6 i8mm)
+  // x86-64, above kAvx512Vnni on the ladder (appended: the enum's values are not its order)
+  kAmxInt8,  // kAvx512Vnni + AMX tiles with int8 (tdpbusd), the OS having granted tile state
 };
 
 // Lower-case name as used by INTFORMER_MAX_ISA ("scalar", "avx2", ...).

@@ -8,6 +8,7 @@
 #define INTFORMER_RUNTIME_THREADPOOL_H_
 
 #include <cstddef>
+#include <cstdint>
 
 struct pthreadpool;
 
@@ -36,6 +37,7 @@ class ThreadPool {
 
  private:
   pthreadpool* pool_;
+  uint32_t flags_ = 0;  // pthreadpool flags of every region (see threadpool.cc)
 };
 
 }  // namespace intformer

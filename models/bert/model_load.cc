@@ -308,6 +308,10 @@ Status Model::Load(std::unique_ptr<ModelFile> file, std::unique_ptr<Model>* out)
   if (m->tokenizer_->vocab_size() > m->info_.vocab) {
     return Bad("tokenizer: vocabulary larger than dims.vocab");
   }
+  // The word table (23 MiB for BERT-base) was read whole by verification, but a pass gathers a
+  // few rows: let its pages leave the resident set (peak RSS then tracks what inference uses).
+  const EmbeddingTable& word = m->weights_->embed.word;
+  file->ReleaseResidentPages(word.data, word.rows * m->weights_->embed.hidden);
   m->file_ = std::move(file);
   *out = std::move(m);
   return Status::Ok();

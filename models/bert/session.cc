@@ -27,9 +27,18 @@ constexpr size_t kMaxRows = size_t{1} << 20;
 
 }  // namespace
 
-size_t LayoutPlan(const Weights& w, size_t max_batch, size_t max_seq, uint8_t* base, Plan* p) {
+// Attention scratch slots: one per task that can run at once, i.e. per thread (at most one per
+// head, and at most 64, ClaimSlot's mask); threads == 0 (one per core, unknown here) takes NH.
+size_t AttentionSlots(const Weights& w, size_t threads) {
+  size_t slots = threads == 0 || threads > w.heads ? w.heads : threads;
+  return slots < 64 ? slots : 64;
+}
+
+size_t LayoutPlan(const Weights& w, size_t max_batch, size_t max_seq, size_t threads,
+                  uint8_t* base, Plan* p) {
   const size_t M = max_batch * max_seq, H = w.hidden, I = w.intermediate, T = max_seq;
-  const size_t NHTT = w.heads * T * T;
+  const size_t slots = AttentionSlots(w, threads);
+  const size_t NHTT = slots * T * T;
   size_t off = 0;
   auto take = [&](size_t bytes) -> void* {
     void* ptr = base == nullptr ? nullptr : base + off;
@@ -49,11 +58,16 @@ size_t LayoutPlan(const Weights& w, size_t max_batch, size_t max_seq, uint8_t* b
   q.g = static_cast<int8_t*>(take(M * I));
   q.pre = static_cast<int8_t*>(take(max_batch * H));
   q.pooled = static_cast<int8_t*>(take(max_batch * H));
-  const size_t qk = GemmBatchedScratchSize(*w.gemm, w.heads, T, w.head_dim);
-  const size_t pv = GemmBatchedScratchSize(*w.gemm, w.heads, w.head_dim, T);
-  q.gemm_scratch = take(qk > pv ? qk : pv);
+  const size_t qk = Round(w.gemm->packed_size(T, w.head_dim));  // K head: n = T, k = D
+  const size_t pv = Round(w.gemm->packed_size(w.head_dim, T));  // V head: n = D, k = T
+  q.gemm_slot = qk > pv ? qk : pv;
+  q.attention_slots = slots;
+  q.gemm_scratch = take(slots * q.gemm_slot);
+  void* busy = take(sizeof(std::atomic<uint64_t>));
+  q.slots_busy = busy == nullptr ? nullptr : new (busy) std::atomic<uint64_t>(0);
   if (p != nullptr) {
     q.kernels = p->kernels;
+    q.profile = p->profile;
     *p = q;
   }
   return off;
@@ -69,7 +83,8 @@ size_t Session::ScratchSize(const Model& model, const SessionOptions& o) {
       o.max_seq > bert::kMaxRows / o.max_batch) {
     return 0;
   }
-  return bert::LayoutPlan(model.weights(), o.max_batch, o.max_seq, nullptr, nullptr);
+  return bert::LayoutPlan(model.weights(), o.max_batch, o.max_seq, o.threads, nullptr,
+                          nullptr);
 }
 
 Status Session::Create(const Model& model, const SessionOptions& o,
@@ -114,11 +129,13 @@ Status Session::Create(const Model& model, const SessionOptions& o,
     k = {&GetEmbeddingKernel(), &GetILayerNormKernel(), &GetISoftmaxKernel(), &GetIGeluKernel(),
          &GetAddKernel(), &GetLutKernel()};
   }
-  bert::LayoutPlan(model.weights(), o.max_batch, o.max_seq, base, s->plan_.get());
+  bert::LayoutPlan(model.weights(), o.max_batch, o.max_seq, o.threads, base, s->plan_.get());
   if (o.threads != 1) s->pool_.reset(new ThreadPool(o.threads));
   *out = std::move(s);
   return Status::Ok();
 }
+
+void Session::SetProfile(bert::Profile* profile) { plan_->profile = profile; }
 
 Status Session::Run(const int32_t* ids, const int32_t* type_ids, const uint8_t* mask,
                     size_t batch, size_t seq, int32_t* logits_out) {

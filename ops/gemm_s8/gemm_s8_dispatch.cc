@@ -1,7 +1,9 @@
 // The gemm_s8 kernel table: best first, ref last. Compiled without ISA flags; each variant's
 // symbols come from its own translation unit (gemm_s8_<isa>.cc).
 //
-// Order on x86: avx512vnni (our vpdpbusd kernel) before onednn, which is kept as a peer and a
+// Order on x86: amx (tdpbusd tiles, 2-2.5x vpdpbusd on BERT shapes) reads the avx512vnni packed
+// layout, so a file packed for avx512vnni runs on either and FindGemmKernel prefers amx where
+// the CPU and the OS grant it. Then avx512vnni (our vpdpbusd kernel) before onednn, which is kept as a peer and a
 // cross-check (bench/bench_gemm_s8.cc shows which is faster); avx2 runs where VNNI is absent.
 // onednn is offered only on VNNI hardware (see docs/numerics.md: without VNNI oneDNN's s8 x s8
 // path may saturate). Pack formats make a packed B usable only by its own kernel:
@@ -14,6 +16,10 @@ namespace intformer {
 
 const GemmKernel kGemmKernels[] = {
 #if INTFORMER_X86_VARIANTS
+#if INTFORMER_HAVE_AMX_KERNEL
+    {"amx_16x48", Isa::kAmxInt8, kPackAvx512Vnni, kAmxMr, kAvx512VnniNr, nullptr,
+     GemmPackedSizeAvx512Vnni, GemmPackAvx512Vnni, GemmComputeAmx},
+#endif
     {"avx512vnni_8x48", Isa::kAvx512Vnni, kPackAvx512Vnni, kAvx512VnniMr, kAvx512VnniNr,
      nullptr, GemmPackedSizeAvx512Vnni, GemmPackAvx512Vnni, GemmComputeAvx512Vnni},
 #if INTFORMER_HAVE_ONEDNN

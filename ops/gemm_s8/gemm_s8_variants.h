@@ -74,6 +74,10 @@ void GemmPackAvx512Vnni(const int8_t* b, size_t ldb, BLayout layout, size_t n, s
                         const int32_t* bias, void* packed);
 void GemmComputeAvx512Vnni(const GemmArgs& args);
 
+// amx 16x48 (reads kPackAvx512Vnni: packs with GemmPackAvx512Vnni), gemm_s8_amx.cc
+constexpr uint32_t kAmxMr = 16;
+void GemmComputeAmx(const GemmArgs& args);
+
 // onednn (kPackOneDnn), gemm_s8_onednn.cc
 const char* GemmRejectOneDnn(const GemmShape& shape);
 size_t GemmPackedSizeOneDnn(size_t n, size_t k);

@@ -12,7 +12,7 @@ TEST(Cpu, ScalarAlwaysAvailable) {
 
 TEST(Cpu, NamesRoundTrip) {
   for (Isa isa : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512, Isa::kAvx512Vnni, Isa::kNeon,
-                  Isa::kNeonDot, Isa::kI8mm}) {
+                  Isa::kNeonDot, Isa::kI8mm, Isa::kAmxInt8}) {
     Isa parsed = Isa::kScalar;
     ASSERT_TRUE(ParseIsa(IsaName(isa), &parsed)) << IsaName(isa);
     EXPECT_EQ(parsed, isa);
@@ -24,6 +24,9 @@ TEST(Cpu, NamesRoundTrip) {
 
 TEST(Cpu, LadderIsMonotone) {
   // A CPU with a higher rung has the lower ones of its family. (Braces: EXPECT_* is an if/else.)
+  if (CpuHasIsa(Isa::kAmxInt8)) {
+    EXPECT_TRUE(CpuHasIsa(Isa::kAvx512Vnni));
+  }
   if (CpuHasIsa(Isa::kAvx512Vnni)) {
     EXPECT_TRUE(CpuHasIsa(Isa::kAvx512));
   }

@@ -24,6 +24,10 @@ void RegisterClassify(CLI::App& app);
 // `intformer inspect`: a model file's header, metadata, tensors and sizes, after verification.
 void RegisterInspect(CLI::App& app);
 
+// `intformer bench`: latency, sentences/s, share of the measured int8 ceiling, load time, peak
+// RSS and (--profile) time per op and layer of a converted model.
+void RegisterBench(CLI::App& app);
+
 // `intformer tokenize`: token ids of texts or pairs as JSON lines.
 void RegisterTokenize(CLI::App& app);
 

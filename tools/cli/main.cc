@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   intformer::cli::RegisterClassify(app);
   intformer::cli::RegisterInspect(app);
   intformer::cli::RegisterTokenize(app);
+  intformer::cli::RegisterBench(app);
 #endif
   intformer::cli::RegisterKernels(app);
   CLI11_PARSE(app, argc, argv);

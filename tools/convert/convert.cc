@@ -24,6 +24,8 @@ format::IsaId ToIsaId(Isa isa) {
     case Isa::kAvx2: return format::IsaId::kAvx2;
     case Isa::kAvx512: return format::IsaId::kAvx512;
     case Isa::kAvx512Vnni: return format::IsaId::kAvx512Vnni;
+    // amx runs avx512vnni's packed layout: the file stays loadable on any VNNI machine.
+    case Isa::kAmxInt8: return format::IsaId::kAvx512Vnni;
     case Isa::kNeon: return format::IsaId::kNeon;
     case Isa::kNeonDot: return format::IsaId::kNeonDot;
     case Isa::kI8mm: return format::IsaId::kI8mm;

@@ -2,7 +2,7 @@
 // two issues per cycle), operands stay in registers so only the multiply-add ports are measured.
 #include <immintrin.h>
 
-#include "bench/ceiling.h"
+#include "bench/ceiling/ceiling.h"
 
 namespace intformer {
 namespace bench {

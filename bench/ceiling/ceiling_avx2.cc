@@ -4,7 +4,7 @@
 // merge them), and A made opaque every iteration so none is hoisted out of the loop.
 #include <immintrin.h>
 
-#include "bench/ceiling.h"
+#include "bench/ceiling/ceiling.h"
 
 namespace intformer {
 namespace bench {
