@@ -2,6 +2,7 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 
 #define INTFORMER_STR2(x) #x
 #define INTFORMER_STR(x) INTFORMER_STR2(x)
@@ -9,7 +10,13 @@
 extern "C" {
 
 const char* intformer_status_string(intformer_status status) {
-  switch (status) {
+  // A C caller may pass any int (a C enum is an int). In C++ a value outside the enum's range
+  // is not a valid intformer_status, and reading it as one is undefined (UBSan's enum check
+  // caught it), so switch on the stored representation instead of the enum value.
+  int code;
+  static_assert(sizeof(code) == sizeof(status), "intformer_status is int-sized");
+  std::memcpy(&code, &status, sizeof(code));
+  switch (code) {
     case INTFORMER_OK:
       return "ok";
     case INTFORMER_ERROR_INVALID_ARGUMENT:

@@ -6,11 +6,14 @@ set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 # python3 + python3-matplotlib: tools/glue_compare (its tests need only python3).
+# clang-14 + libclang-rt-14-dev: libFuzzer and the sanitizer runtimes (scripts/fuzz.sh,
+# scripts/test_sanitizers.sh, scripts/test_tsan.sh).
 pkgs=(build-essential cmake ninja-build pkg-config
       libdnnl-dev libxsimd-dev libcpuinfo-dev libpthreadpool-dev libxxhash-dev
       libutf8proc-dev libcli11-dev nlohmann-json3-dev
       libgtest-dev libgmock-dev libbenchmark-dev
-      python3 python3-matplotlib)
+      python3 python3-matplotlib
+      clang-14 libclang-rt-14-dev)
 cross_arches=(arm64 armhf armel)
 if [ "${1:-}" = "--cross" ]; then
   pkgs+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf g++-arm-linux-gnueabi qemu-user)

@@ -27,19 +27,21 @@ inline std::string FixturePath(const std::string& rel) {
 inline std::string ModelDir(const std::string& name) { return FixturePath("models/" + name); }
 inline std::string Sst2Train() { return FixturePath("glue/SST-2/train.tsv"); }
 
-// A per-process temporary directory, removed at exit.
+// A per-process temporary directory, removed at exit. The name lives on the heap for the whole
+// process: the atexit handler is registered before a function-local static would finish
+// construction, so it would run after that static's destructor (a use after free ASan caught).
 inline const std::string& TempDir() {
-  static const std::string dir = [] {
+  static const std::string* dir = [] {
     char tmpl[] = "/tmp/intformer_bert_test_XXXXXX";
     const char* d = mkdtemp(tmpl);
-    std::string s = d != nullptr ? d : "/tmp";
+    auto* s = new std::string(d != nullptr ? d : "/tmp");
     std::atexit([] {
       const std::string cmd = "rm -rf '" + TempDir() + "'";
       if (TempDir().rfind("/tmp/intformer_bert_test_", 0) == 0) (void)!system(cmd.c_str());
     });
     return s;
   }();
-  return dir;
+  return *dir;
 }
 
 // The fixture `name` converted for `target` (auto | ref), once per process. Fails the calling

@@ -1,6 +1,7 @@
 // Encoder behaviour on the real fixture (sst2-bert-tiny, SST-2 dev sentences): determinism
 // across batch composition, thread counts and kernel variants, input validation that leaves
 // the session usable, and named statuses for damaged model metadata.
+#include <algorithm>
 #include <cstring>
 #include <functional>
 
@@ -204,6 +205,51 @@ TEST_F(EncoderTest, BadMetadataAnswersNamedStatus) {
     EXPECT_EQ(LoadEdited(path_, other, keep).code(), INTFORMER_ERROR_TARGET_MISMATCH);
     break;
   }
+}
+
+// Absurd dimensions in an otherwise valid file (checksums resealed by the writer): the schema
+// compares every dimension with the tensor shapes before sizing anything from it, so the
+// answer is UNSUPPORTED_MODEL naming the key, with no giant allocation or loop.
+TEST_F(EncoderTest, AbsurdDimensionsAreRefusedBeforeAnyAllocation) {
+  std::unique_ptr<ModelFile> f;
+  ASSERT_TRUE(ModelFile::OpenPath(path_, ReaderOptions(), &f).ok());
+  const uint32_t pf = f->target_pack_format();
+  for (const char* key : {"dims.hidden", "dims.layers", "dims.heads", "dims.intermediate",
+                          "dims.vocab", "dims.max_positions", "dims.type_vocab"}) {
+    for (uint32_t v : {0u, 0x7fffffffu, 0xffffffffu}) {
+      auto patch = [key, v](const std::string& k, std::vector<uint8_t>* val) {
+        if (k == key) std::memcpy(val->data(), &v, 4);
+        return true;
+      };
+      const Status s = LoadEdited(path_, pf, patch);
+      EXPECT_EQ(s.code(), INTFORMER_ERROR_UNSUPPORTED_MODEL) << key << " = " << v << ": "
+                                                            << s.ToString();
+      EXPECT_FALSE(s.message().empty());
+    }
+  }
+}
+
+// A row whose mask is all zero has no token to classify: INVALID_ARGUMENT naming the row, for
+// the only row or one of several; the session is unchanged afterwards.
+TEST_F(EncoderTest, AllZeroMaskIsInvalidAndTheSessionSurvives) {
+  SessionOptions o;
+  o.max_batch = 2;
+  std::unique_ptr<Session> s;
+  ASSERT_TRUE(Session::Create(*model_, o, &s).ok());
+  const std::vector<int32_t> ids = {101, 2023, 3185, 102, 101, 2307, 102, 0};
+  const std::vector<uint8_t> mask = {1, 1, 1, 1, 1, 1, 1, 0};
+  std::vector<int32_t> good(4), logits(4);
+  ASSERT_TRUE(s->Run(ids.data(), nullptr, mask.data(), 2, 4, good.data()).ok());
+  const std::vector<uint8_t> zero(8, 0);
+  Status st = s->Run(ids.data(), nullptr, zero.data(), 1, 4, logits.data());
+  EXPECT_EQ(st.code(), INTFORMER_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(st.message().find("mask"), std::string::npos) << st.ToString();
+  std::vector<uint8_t> second_zero = mask;
+  std::fill(second_zero.begin() + 4, second_zero.end(), 0);
+  st = s->Run(ids.data(), nullptr, second_zero.data(), 2, 4, logits.data());
+  EXPECT_EQ(st.code(), INTFORMER_ERROR_INVALID_ARGUMENT) << st.ToString();
+  ASSERT_TRUE(s->Run(ids.data(), nullptr, mask.data(), 2, 4, logits.data()).ok());
+  EXPECT_EQ(logits, good);
 }
 
 }  // namespace

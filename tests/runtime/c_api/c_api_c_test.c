@@ -41,6 +41,8 @@ static void without_model(void) {
   CHECK(intformer_argmax(logits, 4) == 2);
   CHECK(intformer_argmax(logits, 0) == 0);
   CHECK(strcmp(intformer_status_string(INTFORMER_ERROR_TOKENIZER), "tokenizer error") == 0);
+  /* Any int a C caller passes has a string, unknown ones too. */
+  CHECK(strcmp(intformer_status_string((intformer_status)9999), "unknown status") == 0);
 }
 
 static void with_model(const char* path) {

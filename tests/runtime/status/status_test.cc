@@ -38,7 +38,8 @@ TEST(Status, CodesAreStableAndEachHasItsOwnString) {
     EXPECT_NE(s, "unknown status") << value;
     EXPECT_TRUE(strings.insert(s).second) << "duplicate string " << s;
   }
-  EXPECT_STREQ(intformer_status_string(static_cast<intformer_status>(9999)), "unknown status");
+  // An unknown value is checked from C (tests/runtime/c_api/c_api_c_test.c): in C++ an
+  // intformer_status of 9999 cannot even be formed without undefined behaviour.
 }
 
 TEST(Status, CarriesCodeAndMessage) {

@@ -3,13 +3,18 @@
 // (models/bert/schema.h) for the chosen target, and the calibration statistics are right.
 #include <sys/stat.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "models/bert/schema.h"
 #include "ops/gemm_s8/gemm_s8.h"
 #include "tests/models/bert/bert_test_util.h"
+#include "tests/tools/tiny_bert.h"
 #include "tools/convert/calibration.h"
 
 namespace intformer {
@@ -127,6 +132,115 @@ TEST(ConvertTest, BadOptionsAndDataAnswerNamedStatusAndWriteNothing) {
     EXPECT_FALSE(s.message().empty()) << c.what;
     EXPECT_FALSE(Exists(o.out)) << c.what;
   }
+}
+
+test::TinyTensor& f(std::vector<test::TinyTensor>* t, const char* name) {
+  for (test::TinyTensor& x : *t) {
+    if (x.name == name) return x;
+  }
+  ADD_FAILURE() << "no tensor " << name;
+  return t->front();
+}
+
+// Bad checkpoints (the tiny BERT of tests/tools/tiny_bert.h, one defect each): a named status and
+// a message naming the culprit, and the output path keeps what it held before (a previous model
+// here), with no temporary file left beside it.
+TEST(ConvertTest, BadCheckpointsAnswerNamedStatusAndLeaveTheOldOutput) {
+  using test::TinyTensor;
+  struct Case {
+    const char* what;
+    void (*edit)(std::vector<TinyTensor>*, std::string* config);
+    intformer_status code;
+    const char* in_message;
+  };
+  const Case cases[] = {
+      {"valid", [](std::vector<TinyTensor>*, std::string*) {}, INTFORMER_OK, ""},
+      {"missing tensor",
+       [](std::vector<TinyTensor>* t, std::string*) {
+         t->erase(t->begin() + (&f(t, "bert.encoder.layer.0.output.dense.weight") - t->data()));
+       },
+       INTFORMER_ERROR_UNSUPPORTED_MODEL, "output.dense.weight"},
+      {"wrong shape",
+       [](std::vector<TinyTensor>* t, std::string*) {
+         TinyTensor& q = f(t, "bert.encoder.layer.0.attention.self.query.weight");
+         q.shape = {8, 4};
+         q.values.resize(32);
+       },
+       INTFORMER_ERROR_UNSUPPORTED_MODEL, "attention.self.query.weight"},
+      {"NaN weight",
+       [](std::vector<TinyTensor>* t, std::string*) {
+         f(t, "classifier.weight").values[3] = std::nanf("");
+       },
+       INTFORMER_ERROR_INVALID_ARGUMENT, "classifier.weight"},
+      {"Inf weight",
+       [](std::vector<TinyTensor>* t, std::string*) {
+         f(t, "bert.embeddings.position_embeddings.weight").values[0] = -INFINITY;
+       },
+       INTFORMER_ERROR_INVALID_ARGUMENT, "position_embeddings"},
+      {"F64 dtype",
+       [](std::vector<TinyTensor>* t, std::string*) {
+         f(t, "bert.embeddings.word_embeddings.weight").dtype = "F64";
+       },
+       INTFORMER_ERROR_INVALID_ARGUMENT, "F64"},
+      {"I64 dtype",
+       [](std::vector<TinyTensor>* t, std::string*) { f(t, "classifier.bias").dtype = "I64"; },
+       INTFORMER_ERROR_INVALID_ARGUMENT, "classifier.bias"},
+      {"model_type gpt2",
+       [](std::vector<TinyTensor>*, std::string* c) {
+         c->replace(c->find("\"bert\""), 6, "\"gpt2\"");
+       },
+       INTFORMER_ERROR_UNSUPPORTED_MODEL, "gpt2"},
+  };
+  const std::string out = test::TempDir() + "/tiny_bad.ifm";
+  const std::string before = "a previous model";
+  for (const Case& c : cases) {
+    const std::string dir = test::TempDir() + "/tiny_" + std::to_string(&c - cases);
+    ASSERT_EQ(mkdir(dir.c_str(), 0755), 0);
+    std::vector<TinyTensor> tensors = test::TinyBertTensors();
+    std::string config = test::TinyBertConfig();
+    c.edit(&tensors, &config);
+    test::WriteTinyBert(dir, tensors, config);
+    std::ofstream(out, std::ios::trunc) << before;
+    ConvertOptions o;
+    o.checkpoint = dir;
+    o.calib_tsv = dir + "/calib.tsv";
+    o.out = out;
+    o.target = "ref";
+    const Status s = Convert(o, nullptr);
+    EXPECT_EQ(s.code(), c.code) << c.what << ": " << s.ToString();
+    EXPECT_NE(s.message().find(c.in_message), std::string::npos) << c.what << ": " << s.ToString();
+    std::ifstream in(out, std::ios::binary);
+    const std::string now((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (c.code == INTFORMER_OK) {
+      EXPECT_NE(now, before) << c.what;
+    } else {
+      EXPECT_EQ(now, before) << c.what << ": the old output was touched";
+    }
+    EXPECT_FALSE(Exists(out + ".tmp." + std::to_string(getpid())))
+        << c.what << ": a temporary file was left";
+  }
+}
+
+// A pytorch_model.bin whose pickle asks for anything but tensors (here os.system) is refused
+// before anything could run, with nothing written.
+TEST(ConvertTest, UnsafePickleIsRefusedAndWritesNothing) {
+  const std::string dir = test::TempDir() + "/tiny_pickle";
+  ASSERT_EQ(mkdir(dir.c_str(), 0755), 0);
+  test::WriteTinyBert(dir, test::TinyBertTensors());
+  ASSERT_EQ(unlink((dir + "/model.safetensors").c_str()), 0);
+  const test::Bytes evil = {0x80, 2, 'c', 'o', 's', '\n', 's', 'y', 's', 't', 'e', 'm',
+                            '\n', 'X', 2, 0, 0, 0, 'l', 's', 0x85, 'R', '.'};
+  const test::Bytes zip = test::MakeTorchZip(evil, {});
+  std::ofstream(dir + "/pytorch_model.bin", std::ios::binary)
+      .write(reinterpret_cast<const char*>(zip.data()), zip.size());
+  ConvertOptions o;
+  o.checkpoint = dir;
+  o.calib_tsv = dir + "/calib.tsv";
+  o.out = test::TempDir() + "/tiny_pickle.ifm";
+  const Status s = Convert(o, nullptr);
+  EXPECT_EQ(s.code(), INTFORMER_ERROR_INVALID_ARGUMENT) << s.ToString();
+  EXPECT_NE(s.message().find("os.system"), std::string::npos) << s.ToString();
+  EXPECT_FALSE(Exists(o.out));
 }
 
 TEST(CalibrationTest, PercentileAndMaxOfKnownData) {
