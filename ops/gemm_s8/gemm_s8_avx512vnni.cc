@@ -41,7 +41,7 @@ constexpr size_t kMr = kAvx512VnniMr;
 static_assert(kMr <= 8 && kNr % 16 == 0 && kNr <= 64, "the tile macros cover 8 rows x 4 zmm");
 
 size_t Groups(size_t k) { return (k + 3) / 4; }
-size_t PanelBytes(size_t k) { return kNr * 4 + Groups(k) * kNr * 4; }
+size_t PanelBytes(size_t k) { return GemmPanelBytesAvx512Vnni(k); }
 
 __mmask16 LaneMask(size_t valid) {
   return valid >= 16 ? __mmask16(0xffff) : __mmask16((1u << valid) - 1);
@@ -208,31 +208,6 @@ const uint8_t* PackA(const int8_t* a, size_t lda, size_t m, size_t k, size_t* ro
 }
 
 }  // namespace
-
-size_t GemmPackedSizeAvx512Vnni(size_t n, size_t k) {
-  return (n + kNr - 1) / kNr * PanelBytes(k);
-}
-
-void GemmPackAvx512Vnni(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
-                        const int32_t* bias, void* packed) {
-  std::memset(packed, 0, GemmPackedSizeAvx512Vnni(n, k));
-  int8_t* panel = static_cast<int8_t*>(packed);
-  for (size_t p0 = 0; p0 < n; p0 += kNr, panel += PanelBytes(k)) {
-    int32_t* pbias = reinterpret_cast<int32_t*>(panel);
-    int8_t* groups = panel + kNr * 4;
-    for (size_t c = 0; c < kNr && p0 + c < n; ++c) {
-      int32_t sum = 0;
-      for (size_t kk = 0; kk < k; ++kk) {
-        const int8_t v = GemmLoadB(b, ldb, layout, p0 + c, kk);
-        groups[(kk / 4) * kNr * 4 + c * 4 + kk % 4] = v;
-        sum += v;  // |sum| <= 128 * 2^16: no overflow
-      }
-      // bias - 128 * sum, wrapping (see the header comment).
-      const int32_t comp = static_cast<int32_t>(static_cast<uint32_t>(sum) * 0xffffff80u);
-      pbias[c] = GemmWrapAdd(bias != nullptr ? bias[p0 + c] : 0, comp);
-    }
-  }
-}
 
 void GemmComputeAvx512Vnni(const GemmArgs& args) {
   Epi e;

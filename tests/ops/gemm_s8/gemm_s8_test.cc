@@ -225,3 +225,27 @@ INSTANTIATE_TEST_SUITE_P(All, GemmVariant,
 
 }  // namespace
 }  // namespace intformer
+
+namespace intformer {
+namespace {
+
+// The converter packs through kGemmPackers on every build (any host can write any target's
+// file); a kernel must read exactly what its layout's packer writes.
+TEST(GemmPackers, EveryStorableLayoutOnEveryBuild) {
+  const uint32_t formats[] = {kPackRef, kPackAvx2, kPackAvx512Vnni, kPackNeon, kPackNeonDot,
+                              kPackI8mm};
+  for (uint32_t f : formats) EXPECT_NE(FindGemmPacker(f), nullptr) << "pack format " << f;
+  EXPECT_EQ(FindGemmPacker(kPackOneDnn), nullptr);  // packed at load, never stored
+  for (size_t i = 0; i < kGemmKernelCount; ++i) {
+    const GemmKernel& k = kGemmKernels[i];
+    if (k.pack_format == kPackOneDnn) continue;
+    const GemmPacker* p = FindGemmPacker(k.pack_format);
+    ASSERT_NE(p, nullptr) << k.name;
+    EXPECT_EQ(p->pack, k.pack) << k.name;
+    EXPECT_EQ(p->packed_size, k.packed_size) << k.name;
+    EXPECT_EQ(p->isa, k.isa) << k.name;
+  }
+}
+
+}  // namespace
+}  // namespace intformer
