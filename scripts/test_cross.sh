@@ -24,12 +24,22 @@ triples=("$@")
 
 scripts/setup.sh --cross
 
+# The golden logits test (tests/models/bert/golden_logits_test.cc) reads model files packed for
+# every layout; the converter is a host tool, so a native build-host/ converts them first.
+host=build-host
+converted=$PWD/$host/converted
+cmake -S . -B "$host" -G Ninja -DCMAKE_BUILD_TYPE=Release -DINTFORMER_BUILD_BENCH=OFF
+cmake --build "$host" -j"$jobs" --target intformer_cli
+sh tests/models/bert/convert_golden.sh "$host/tools/cli/intformer" "$converted" \
+  "$(sed -n 's/^INTFORMER_FIXTURES_DIR:PATH=//p' "$host/CMakeCache.txt")"
+
 summary=()
 status=0
 for t in "${triples[@]}"; do
   [ -n "${models[$t]:-}" ] || { echo "test_cross: unknown target $t" >&2; exit 2; }
   cmake -S . -B "build-$t" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_TOOLCHAIN_FILE="targets/$t.toolchain.cmake" -DINTFORMER_BUILD_BENCH=OFF
+    -DCMAKE_TOOLCHAIN_FILE="targets/$t.toolchain.cmake" -DINTFORMER_BUILD_BENCH=OFF \
+    -DINTFORMER_CONVERTED_DIR="$converted"
   cmake --build "build-$t" -j"$jobs"
   for cpu in ${models[$t]}; do
     echo "=== $t under qemu -cpu $cpu"

@@ -101,6 +101,22 @@ enum GemmPackFormat : uint32_t {
 extern const GemmKernel kGemmKernels[];
 extern const size_t kGemmKernelCount;
 
+// The pack side of every storable layout, on every build whatever the host ISA (packing is
+// plain C++): the converter on x86 can write a file for an ARM board and vice versa. Running a
+// packed B still needs that format's kernel enabled here (FindGemmKernel; the model loader
+// answers TARGET_MISMATCH otherwise). kPackOneDnn is not listed: oneDNN packs at load time.
+struct GemmPacker {
+  const char* target;    // the converter's --target name: "ref" or the kernel's IsaName
+  Isa isa;               // what a CPU needs to run the kernel that reads this layout
+  uint32_t pack_format;  // GemmPackFormat
+  size_t (*packed_size)(size_t n, size_t k);
+  void (*pack)(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
+               const int32_t* bias, void* packed);
+};
+extern const GemmPacker kGemmPackers[];
+extern const size_t kGemmPackerCount;
+const GemmPacker* FindGemmPacker(uint32_t pack_format);
+
 // The kernel dispatch picks for this shape on this machine (first enabled and accepting).
 const GemmKernel& SelectGemmKernel(const GemmShape& shape);
 

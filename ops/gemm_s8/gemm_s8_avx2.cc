@@ -32,7 +32,7 @@ constexpr size_t kMr = kAvx2Mr;
 static_assert(kMr == 6 && kNr == 16, "the tile macros cover 6 rows x 2 ymm");
 
 size_t Pairs(size_t k) { return (k + 1) / 2; }
-size_t PanelBytes(size_t k) { return kNr * 4 + Pairs(k) * kNr * 2; }
+size_t PanelBytes(size_t k) { return GemmPanelBytesAvx2(k); }
 
 struct Epi {
   const GemmEpilogue* ep;
@@ -149,24 +149,6 @@ const int32_t* PackA(const int8_t* a, size_t lda, size_t m, size_t k, size_t* ro
 }
 
 }  // namespace
-
-size_t GemmPackedSizeAvx2(size_t n, size_t k) { return (n + kNr - 1) / kNr * PanelBytes(k); }
-
-void GemmPackAvx2(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
-                  const int32_t* bias, void* packed) {
-  std::memset(packed, 0, GemmPackedSizeAvx2(n, k));
-  int8_t* panel = static_cast<int8_t*>(packed);
-  for (size_t p0 = 0; p0 < n; p0 += kNr, panel += PanelBytes(k)) {
-    int32_t* pbias = reinterpret_cast<int32_t*>(panel);
-    int8_t* pairs = panel + kNr * 4;
-    for (size_t c = 0; c < kNr && p0 + c < n; ++c) {
-      pbias[c] = bias != nullptr ? bias[p0 + c] : 0;
-      for (size_t kk = 0; kk < k; ++kk) {
-        pairs[(kk / 2) * kNr * 2 + c * 2 + kk % 2] = GemmLoadB(b, ldb, layout, p0 + c, kk);
-      }
-    }
-  }
-}
 
 void GemmComputeAvx2(const GemmArgs& args) {
   Epi e;

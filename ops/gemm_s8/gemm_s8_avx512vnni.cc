@@ -41,7 +41,7 @@ constexpr size_t kMr = kAvx512VnniMr;
 static_assert(kMr <= 8 && kNr % 16 == 0 && kNr <= 64, "the tile macros cover 8 rows x 4 zmm");
 
 size_t Groups(size_t k) { return (k + 3) / 4; }
-size_t PanelBytes(size_t k) { return kNr * 4 + Groups(k) * kNr * 4; }
+size_t PanelBytes(size_t k) { return GemmPanelBytesAvx512Vnni(k); }
 
 __mmask16 LaneMask(size_t valid) {
   return valid >= 16 ? __mmask16(0xffff) : __mmask16((1u << valid) - 1);
@@ -208,51 +208,6 @@ const uint8_t* PackA(const int8_t* a, size_t lda, size_t m, size_t k, size_t* ro
 }
 
 }  // namespace
-
-size_t GemmPackedSizeAvx512Vnni(size_t n, size_t k) {
-  return (n + kNr - 1) / kNr * PanelBytes(k);
-}
-
-void GemmPackAvx512Vnni(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
-                        const int32_t* bias, void* packed) {
-  // Runs at inference time for the attention heads (K and V are activations), so each layout
-  // has a loop that reads B in its own row order: whole 4-byte groups of a channel row (kNK),
-  // or one K row across the panel's channels (kKN).
-  std::memset(packed, 0, GemmPackedSizeAvx512Vnni(n, k));
-  int8_t* panel = static_cast<int8_t*>(packed);
-  const size_t full = k / 4 * 4;
-  for (size_t p0 = 0; p0 < n; p0 += kNr, panel += PanelBytes(k)) {
-    int32_t* pbias = reinterpret_cast<int32_t*>(panel);
-    int8_t* groups = panel + kNr * 4;
-    const size_t cols = n - p0 < kNr ? n - p0 : kNr;
-    int32_t sum[kNr] = {};  // |sum| <= 128 * 2^16: no overflow
-    if (layout == BLayout::kNK) {
-      for (size_t c = 0; c < cols; ++c) {
-        const int8_t* row = b + (p0 + c) * ldb;
-        int32_t s = 0;
-        for (size_t kk = 0; kk < k; ++kk) s += row[kk];
-        sum[c] = s;
-        int8_t* dst = groups + c * 4;
-        for (size_t kk = 0; kk < full; kk += 4, dst += kNr * 4) std::memcpy(dst, row + kk, 4);
-        for (size_t kk = full; kk < k; ++kk) dst[kk - full] = row[kk];
-      }
-    } else {
-      for (size_t kk = 0; kk < k; ++kk) {
-        const int8_t* row = b + kk * ldb + p0;
-        int8_t* dst = groups + (kk / 4) * kNr * 4 + kk % 4;
-        for (size_t c = 0; c < cols; ++c) {
-          dst[c * 4] = row[c];
-          sum[c] += row[c];
-        }
-      }
-    }
-    for (size_t c = 0; c < cols; ++c) {
-      // bias - 128 * sum, wrapping (see the header comment).
-      const int32_t comp = static_cast<int32_t>(static_cast<uint32_t>(sum[c]) * 0xffffff80u);
-      pbias[c] = GemmWrapAdd(bias != nullptr ? bias[p0 + c] : 0, comp);
-    }
-  }
-}
 
 void GemmComputeAvx512Vnni(const GemmArgs& args) {
   Epi e;

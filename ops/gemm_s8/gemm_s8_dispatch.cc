@@ -46,6 +46,25 @@ const GemmKernel kGemmKernels[] = {
 };
 const size_t kGemmKernelCount = sizeof(kGemmKernels) / sizeof(kGemmKernels[0]);
 
+// Compiled on every build (gemm_s8_pack_x86.cc, gemm_s8_pack_arm.cc): see gemm_s8.h.
+const GemmPacker kGemmPackers[] = {
+    {"ref", Isa::kScalar, kPackRef, GemmPackedSizeRef, GemmPackRef},
+    {"avx2", Isa::kAvx2, kPackAvx2, GemmPackedSizeAvx2, GemmPackAvx2},
+    {"avx512vnni", Isa::kAvx512Vnni, kPackAvx512Vnni, GemmPackedSizeAvx512Vnni,
+     GemmPackAvx512Vnni},
+    {"neon", Isa::kNeon, kPackNeon, GemmPackedSizeNeon, GemmPackNeon},
+    {"neondot", Isa::kNeonDot, kPackNeonDot, GemmPackedSizeNeonDot, GemmPackNeonDot},
+    {"i8mm", Isa::kI8mm, kPackI8mm, GemmPackedSizeI8mm, GemmPackI8mm},
+};
+const size_t kGemmPackerCount = sizeof(kGemmPackers) / sizeof(kGemmPackers[0]);
+
+const GemmPacker* FindGemmPacker(uint32_t pack_format) {
+  for (size_t i = 0; i < kGemmPackerCount; ++i) {
+    if (kGemmPackers[i].pack_format == pack_format) return &kGemmPackers[i];
+  }
+  return nullptr;
+}
+
 const GemmKernel& SelectGemmKernel(const GemmShape& shape) {
   return SelectKernel("gemm_s8", kGemmKernels, kGemmKernelCount, shape);
 }

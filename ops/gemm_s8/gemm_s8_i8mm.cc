@@ -22,11 +22,11 @@
 namespace intformer {
 namespace {
 
-constexpr size_t kNr = 8;
-constexpr size_t kKc = 8;
+constexpr size_t kNr = kGemmI8mmNr;
+constexpr size_t kKc = kGemmI8mmKc;
 constexpr int kPairs = 4;  // row pairs of the full tile: kMr = 8
 
-size_t BlockBytes(size_t k) { return kNr * sizeof(int32_t) + kNr * kKc * ((k + kKc - 1) / kKc); }
+size_t BlockBytes(size_t k) { return GemmBlockBytesI8mm(k); }
 
 template <int kRowPairs>
 void Tile(const GemmArgs& args, const ArmEpilogue& e, const int8_t* const rows[2 * kRowPairs],
@@ -72,25 +72,6 @@ void Tile(const GemmArgs& args, const ArmEpilogue& e, const int8_t* const rows[2
 }
 
 }  // namespace
-
-size_t GemmPackedSizeI8mm(size_t n, size_t k) {
-  return GemmRound64((n + kNr - 1) / kNr * BlockBytes(k));
-}
-
-void GemmPackI8mm(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
-                  const int32_t* bias, void* packed) {
-  std::memset(packed, 0, GemmPackedSizeI8mm(n, k));
-  const size_t block_bytes = BlockBytes(k);
-  for (size_t j = 0; j < n; ++j) {
-    int8_t* blk = static_cast<int8_t*>(packed) + (j / kNr) * block_bytes;
-    const int32_t bj = bias != nullptr ? bias[j] : 0;
-    std::memcpy(blk + (j % kNr) * sizeof(int32_t), &bj, sizeof(bj));
-    int8_t* pb = blk + kNr * sizeof(int32_t) + (j % kNr) * kKc;
-    for (size_t kk = 0; kk < k; ++kk) {
-      pb[(kk / kKc) * kNr * kKc + kk % kKc] = GemmLoadB(b, ldb, layout, j, kk);
-    }
-  }
-}
 
 void GemmComputeI8mm(const GemmArgs& args) {
   const ArmEpilogue e = MakeArmEpilogue(*args.epilogue);

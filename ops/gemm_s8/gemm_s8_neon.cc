@@ -22,10 +22,10 @@
 namespace intformer {
 namespace {
 
-constexpr size_t kNr = 4;
-constexpr size_t kKc = 16;
+constexpr size_t kNr = kGemmNeonNr;
+constexpr size_t kKc = kGemmNeonKc;
 
-size_t BlockBytes(size_t k) { return kNr * sizeof(int32_t) + kNr * kKc * ((k + kKc - 1) / kKc); }
+size_t BlockBytes(size_t k) { return GemmBlockBytesNeon(k); }
 
 // acc[c] += the 16 products of a and b[c], pairwise into int32 lanes.
 inline int32x4_t MulAcc16(int32x4_t acc, int8x16_t a, int8x16_t b) {
@@ -78,25 +78,6 @@ void Tile(const GemmArgs& args, const ArmEpilogue& e, const int8_t* const rows[k
 }
 
 }  // namespace
-
-size_t GemmPackedSizeNeon(size_t n, size_t k) {
-  return GemmRound64((n + kNr - 1) / kNr * BlockBytes(k));
-}
-
-void GemmPackNeon(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
-                  const int32_t* bias, void* packed) {
-  std::memset(packed, 0, GemmPackedSizeNeon(n, k));
-  const size_t block_bytes = BlockBytes(k);
-  for (size_t j = 0; j < n; ++j) {
-    int8_t* blk = static_cast<int8_t*>(packed) + (j / kNr) * block_bytes;
-    const int32_t bj = bias != nullptr ? bias[j] : 0;
-    std::memcpy(blk + (j % kNr) * sizeof(int32_t), &bj, sizeof(bj));
-    int8_t* pb = blk + kNr * sizeof(int32_t) + (j % kNr) * kKc;
-    for (size_t kk = 0; kk < k; ++kk) {
-      pb[(kk / kKc) * kNr * kKc + kk % kKc] = GemmLoadB(b, ldb, layout, j, kk);
-    }
-  }
-}
 
 void GemmComputeNeon(const GemmArgs& args) {
   constexpr size_t kGemmNeonMrU = kGemmNeonMr;

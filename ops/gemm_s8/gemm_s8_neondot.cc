@@ -23,11 +23,11 @@
 namespace intformer {
 namespace {
 
-constexpr size_t kNr = 16;
-constexpr size_t kKc = 16;  // A is read 16 values at a time
+constexpr size_t kNr = kGemmNeonDotNr;
+constexpr size_t kKc = kGemmNeonDotKc;  // A is read 16 values at a time
 constexpr int kMr = 4;
 
-size_t BlockBytes(size_t k) { return kNr * sizeof(int32_t) + kNr * kKc * ((k + kKc - 1) / kKc); }
+size_t BlockBytes(size_t k) { return GemmBlockBytesNeonDot(k); }
 
 // One group of 4 k values: lane kLane of every A row against the 4 B vectors.
 template <int kRows, int kLane>
@@ -77,25 +77,6 @@ void Tile(const GemmArgs& args, const ArmEpilogue& e, const int8_t* const rows[k
 }
 
 }  // namespace
-
-size_t GemmPackedSizeNeonDot(size_t n, size_t k) {
-  return GemmRound64((n + kNr - 1) / kNr * BlockBytes(k));
-}
-
-void GemmPackNeonDot(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
-                     const int32_t* bias, void* packed) {
-  std::memset(packed, 0, GemmPackedSizeNeonDot(n, k));
-  const size_t block_bytes = BlockBytes(k);
-  for (size_t j = 0; j < n; ++j) {
-    int8_t* blk = static_cast<int8_t*>(packed) + (j / kNr) * block_bytes;
-    const int32_t bj = bias != nullptr ? bias[j] : 0;
-    std::memcpy(blk + (j % kNr) * sizeof(int32_t), &bj, sizeof(bj));
-    int8_t* pb = blk + kNr * sizeof(int32_t) + (j % kNr) * 4;
-    for (size_t kk = 0; kk < k; ++kk) {
-      pb[(kk / 4) * kNr * 4 + kk % 4] = GemmLoadB(b, ldb, layout, j, kk);
-    }
-  }
-}
 
 void GemmComputeNeonDot(const GemmArgs& args) {
   const ArmEpilogue e = MakeArmEpilogue(*args.epilogue);

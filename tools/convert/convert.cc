@@ -33,20 +33,27 @@ format::IsaId ToIsaId(Isa isa) {
   }
 }
 
-// auto: the best kernel enabled here whose layout can be stored (oneDNN packs at load time);
-// otherwise the kernel of that ISA name ("ref" is the scalar one).
-Status ChooseKernel(const std::string& target, const GemmKernel** out) {
-  for (size_t i = 0; i < kGemmKernelCount; ++i) {
-    const GemmKernel& k = kGemmKernels[i];
-    if (k.pack_format == kPackOneDnn || !IsaEnabled(k.isa)) continue;
-    const char* isa = k.isa == Isa::kScalar ? "ref" : IsaName(k.isa);
-    if (target == "auto" || target == isa) {
-      *out = &k;
+// auto: the layout of the best kernel enabled here whose layout can be stored (oneDNN packs at
+// load time). Otherwise the layout of that name, whatever this host runs: packing is plain C++
+// on every build, so x86 writes files for ARM boards (kGemmPackers).
+Status ChoosePacker(const std::string& target, const GemmPacker** out) {
+  if (target == "auto") {
+    for (size_t i = 0; i < kGemmKernelCount; ++i) {
+      const GemmKernel& k = kGemmKernels[i];
+      if (k.pack_format == kPackOneDnn || !IsaEnabled(k.isa)) continue;
+      *out = FindGemmPacker(k.pack_format);
+      if (*out != nullptr) return Status::Ok();
+    }
+  }
+  for (size_t i = 0; i < kGemmPackerCount; ++i) {
+    if (target == kGemmPackers[i].target) {
+      *out = &kGemmPackers[i];
       return Status::Ok();
     }
   }
   return Status(INTFORMER_ERROR_TARGET_MISMATCH,
-                "target '" + target + "': no gemm_s8 kernel of that name is built and enabled here");
+                "target '" + target + "': not a gemm_s8 layout (auto, ref, avx2, avx512vnni, "
+                "neon, neondot, i8mm)");
 }
 
 Status CheckOptions(const ConvertOptions& o) {
@@ -147,8 +154,8 @@ Status ResolveNf4Groups(const ConvertOptions& o, std::vector<std::string>* group
 
 Status Convert(const ConvertOptions& options, const ProgressFn& progress) {
   INTFORMER_RETURN_IF_ERROR(CheckOptions(options));
-  const GemmKernel* kernel = nullptr;
-  INTFORMER_RETURN_IF_ERROR(ChooseKernel(options.target, &kernel));
+  const GemmPacker* packer = nullptr;
+  INTFORMER_RETURN_IF_ERROR(ChoosePacker(options.target, &packer));
 
   auto config = convert::LoadHfConfig(options.checkpoint);
   if (!config.ok()) return FromConvert(config.status());
@@ -173,19 +180,19 @@ Status Convert(const ConvertOptions& options, const ProgressFn& progress) {
   INTFORMER_RETURN_IF_ERROR(
       quant::Calibrate(model.value(), *tok, rows, options.max_seq, progress, &stats));
 
-  ModelWriter writer(kernel->pack_format, ToIsaId(kernel->isa));
+  ModelWriter writer(packer->pack_format, ToIsaId(packer->isa));
   std::vector<std::string> nf4;
   INTFORMER_RETURN_IF_ERROR(ResolveNf4Groups(options, &nf4));
   INTFORMER_RETURN_IF_ERROR(AddModelMetadata(config.value(), *tok, td, nf4, &writer));
   std::string report;
-  const quant::GraphInputs in{&config.value(), &ckpt.value(), &stats, kernel, &options, &nf4};
+  const quant::GraphInputs in{&config.value(), &ckpt.value(), &stats, packer, &options, &nf4};
   INTFORMER_RETURN_IF_ERROR(quant::BuildGraph(in, progress, &writer, &report));
   INTFORMER_RETURN_IF_ERROR(writer.AddString("quant.scales", report));
   std::ostringstream calib;
   calib << options.calib_method;
   if (options.calib_method == "percentile") calib << " " << options.calib_percentile;
   calib << ", " << stats.sentences << " rows (" << stats.tokens << " tokens) of "
-        << options.calib_tsv << ", gemm kernel " << kernel->name;
+        << options.calib_tsv << ", gemm_s8 layout " << packer->target;
   INTFORMER_RETURN_IF_ERROR(writer.AddString("quant.calibration", calib.str()));
   if (progress) progress("write", 0, 1);
   INTFORMER_RETURN_IF_ERROR(writer.WriteFile(options.out));

@@ -82,9 +82,9 @@ class Builder {
     if (Nf4(GroupOf(key))) return AddNf4Linear(key, w, b, n, k, s_in, s_out, w_);
     QuantizedLinear q;
     INTFORMER_RETURN_IF_ERROR(
-        QuantizeLinear(*in_.kernel, key, w, b, n, k, s_in, s_out, &q));
+        QuantizeLinear(*in_.packer, key, w, b, n, k, s_in, s_out, &q));
     INTFORMER_RETURN_IF_ERROR(w_->AddTensor(key + ".w", format::DType::kS8, {n, k},
-                                            in_.kernel->pack_format, q.packed.data.get(),
+                                            in_.packer->pack_format, q.packed.data.get(),
                                             q.packed.size));
     return w_->AddTensor(key + ".scale", format::DType::kS32, {n, 2}, 0, q.scale.data(),
                          q.scale.size() * 4);

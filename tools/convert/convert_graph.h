@@ -28,7 +28,7 @@ struct GraphInputs {
   const convert::HfConfig* config;
   const convert::CheckpointReader* ckpt;
   const CalibrationStats* stats;
-  const GemmKernel* kernel;
+  const GemmPacker* packer;  // the target's gemm_s8 layout
   const ConvertOptions* options;
   const std::vector<std::string>* nf4_groups;  // ResolveNf4Groups' answer
 };

@@ -44,7 +44,7 @@ Status DyadicPair(const std::string& what, double real, int32_t pair[2]) {
   return Status::Ok();
 }
 
-Status QuantizeLinear(const GemmKernel& kernel, const std::string& name, const float* w,
+Status QuantizeLinear(const GemmPacker& packer, const std::string& name, const float* w,
                       const float* b, size_t n, size_t k, double s_in,
                       const std::vector<double>& s_out, QuantizedLinear* out) {
   if (k > kGemmMaxK) {
@@ -80,10 +80,10 @@ Status QuantizeLinear(const GemmKernel& kernel, const std::string& name, const f
     INTFORMER_RETURN_IF_ERROR(
         DyadicPair(name + " channel " + std::to_string(r), acc_scale / so, &out->scale[2 * r]));
   }
-  if (!out->packed.Allocate(kernel.packed_size(n, k))) {
+  if (!out->packed.Allocate(packer.packed_size(n, k))) {
     return Status(INTFORMER_ERROR_OUT_OF_MEMORY, name + ": packing buffer");
   }
-  kernel.pack(q.data(), k, BLayout::kNK, n, k, bias.data(), out->packed.data.get());
+  packer.pack(q.data(), k, BLayout::kNK, n, k, bias.data(), out->packed.data.get());
   return Status::Ok();
 }
 

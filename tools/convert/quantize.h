@@ -27,7 +27,7 @@ struct AlignedBytes {
 // A GEMM weight ready for the model file.
 struct QuantizedLinear {
   size_t n = 0, k = 0;
-  AlignedBytes packed;              // kernel.pack() of the int8 weight with the int32 bias
+  AlignedBytes packed;              // packer.pack() of the int8 weight with the int32 bias
   std::vector<int32_t> scale;       // [n, 2] requant dyadics (acc -> output scale)
   std::vector<double> w_scale;      // S_w[n], for the report
 };
@@ -39,7 +39,7 @@ double QuantizeTensorS8(const float* x, size_t count, std::vector<int8_t>* out);
 // (one value: the same for every channel). Per output channel S_w[n] = max|W[n]| / 127, bias
 // round(b / (s_in S_w[n])) (refused beyond kGemmMaxBias), dyadic s_in S_w[n] / s_out[n]
 // (refused when it has no exact 31-bit dyadic). `name` goes into error messages.
-Status QuantizeLinear(const GemmKernel& kernel, const std::string& name, const float* w,
+Status QuantizeLinear(const GemmPacker& packer, const std::string& name, const float* w,
                       const float* b, size_t n, size_t k, double s_in,
                       const std::vector<double>& s_out, QuantizedLinear* out);
 

@@ -85,7 +85,9 @@ TEST(GemmRef, RequantEpilogueWithinHalfOfReal) {
     for (size_t i = 0; i < p.m; ++i) {
       for (size_t j = 0; j < p.n; ++j) {
         const double want = static_cast<double>(acc[i * p.n + j]) * real_scale;
-        max_err = std::fmax(max_err, std::fabs(ReadC(p, got, i, j) - want));
+        // A plain compare, not std::fmax: aarch64 GCC 12 ICEs vectorising that reduction here.
+        const double err = std::fabs(ReadC(p, got, i, j) - want);
+        if (err > max_err) max_err = err;
       }
     }
   }
@@ -222,6 +224,30 @@ TEST_P(GemmVariant, StridesLargerThanShape) {
 INSTANTIATE_TEST_SUITE_P(All, GemmVariant,
                          ::testing::ValuesIn(test::AllKernels(kGemmKernels, kGemmKernelCount)),
                          test::KernelName<GemmKernel>);
+
+}  // namespace
+}  // namespace intformer
+
+namespace intformer {
+namespace {
+
+// The converter packs through kGemmPackers on every build (any host can write any target's
+// file); a kernel must read exactly what its layout's packer writes.
+TEST(GemmPackers, EveryStorableLayoutOnEveryBuild) {
+  const uint32_t formats[] = {kPackRef, kPackAvx2, kPackAvx512Vnni, kPackNeon, kPackNeonDot,
+                              kPackI8mm};
+  for (uint32_t f : formats) EXPECT_NE(FindGemmPacker(f), nullptr) << "pack format " << f;
+  EXPECT_EQ(FindGemmPacker(kPackOneDnn), nullptr);  // packed at load, never stored
+  for (size_t i = 0; i < kGemmKernelCount; ++i) {
+    const GemmKernel& k = kGemmKernels[i];
+    if (k.pack_format == kPackOneDnn) continue;
+    const GemmPacker* p = FindGemmPacker(k.pack_format);
+    ASSERT_NE(p, nullptr) << k.name;
+    EXPECT_EQ(p->pack, k.pack) << k.name;
+    EXPECT_EQ(p->packed_size, k.packed_size) << k.name;
+    EXPECT_EQ(p->isa, k.isa) << k.name;
+  }
+}
 
 }  // namespace
 }  // namespace intformer
