@@ -245,7 +245,10 @@ TEST(GemmPackers, EveryStorableLayoutOnEveryBuild) {
     ASSERT_NE(p, nullptr) << k.name;
     EXPECT_EQ(p->pack, k.pack) << k.name;
     EXPECT_EQ(p->packed_size, k.packed_size) << k.name;
-    EXPECT_EQ(p->isa, k.isa) << k.name;
+    // One kernel reads a layout packed for a lower rung: amx_16x48 runs avx512vnni files, so
+    // a file packed on a VNNI machine runs on tiles where AMX exists, and vice versa.
+    const bool amx_on_vnni = k.isa == Isa::kAmxInt8 && p->isa == Isa::kAvx512Vnni;
+    EXPECT_TRUE(p->isa == k.isa || amx_on_vnni) << k.name;
   }
 }
 
