@@ -143,23 +143,26 @@ void Tile(const uint8_t* a, size_t lda, size_t k, const Strip& st, const Epi& e,
   __m512i p00, p01, p02, p10, p11, p12, p20, p21, p22, p30, p31, p32;
   __m512i p40, p41, p42, p50, p51, p52, p60, p61, p62, p70, p71, p72;
   const int8_t* wp = st.w;
-  size_t off = 0;
-  for (size_t b = 0; b < k / kNf4Block; ++b) {
-    const int32_t* ib = st.init + b * kNr;
-    NF4_INIT(0) NF4_INIT(1) NF4_INIT(2) NF4_INIT(3)
-    NF4_INIT(4) NF4_INIT(5) NF4_INIT(6) NF4_INIT(7)
-    // Fully unrolled: no block sum is carried around a loop, so GCC 12 keeps all 24 in
-    // registers (as a 16-trip loop it copied and spilled each of them every group).
-#pragma GCC unroll 16
-    for (size_t g = 0; g < kNf4Block / 4; ++g, off += 4, wp += C * 64) {
-      const __m512i w0 = _mm512_load_si512(wp);
-      const __m512i w1 = C > 1 ? _mm512_load_si512(wp + 64) : w0;
-      const __m512i w2 = C > 2 ? _mm512_load_si512(wp + 128) : w0;
-      NF4_ROW(0) NF4_ROW(1) NF4_ROW(2) NF4_ROW(3) NF4_ROW(4) NF4_ROW(5) NF4_ROW(6) NF4_ROW(7)
+  const int32_t* ib = st.init;
+  const int32_t* mb = st.mults;
+  NF4_INIT(0) NF4_INIT(1) NF4_INIT(2) NF4_INIT(3)
+  NF4_INIT(4) NF4_INIT(5) NF4_INIT(6) NF4_INIT(7)
+  // One flat loop over the groups (the block step every 16th): GCC 12 keeps the 24 block sums
+  // in registers here, where a nested 16-trip loop made it copy and spill each of them.
+  const size_t groups = k / 4;
+  for (size_t g = 0, off = 0; g < groups; ++g, off += 4, wp += C * 64) {
+    const __m512i w0 = _mm512_load_si512(wp);
+    const __m512i w1 = C > 1 ? _mm512_load_si512(wp + 64) : w0;
+    const __m512i w2 = C > 2 ? _mm512_load_si512(wp + 128) : w0;
+    NF4_ROW(0) NF4_ROW(1) NF4_ROW(2) NF4_ROW(3) NF4_ROW(4) NF4_ROW(5) NF4_ROW(6) NF4_ROW(7)
+    if (g % 16 == 15) {
+      NF4_STEP(0) NF4_STEP(1) NF4_STEP(2) NF4_STEP(3)
+      NF4_STEP(4) NF4_STEP(5) NF4_STEP(6) NF4_STEP(7)
+      ib += kNr;
+      mb += kNr;
+      NF4_INIT(0) NF4_INIT(1) NF4_INIT(2) NF4_INIT(3)
+      NF4_INIT(4) NF4_INIT(5) NF4_INIT(6) NF4_INIT(7)
     }
-    const int32_t* mb = st.mults + b * kNr;
-    NF4_STEP(0) NF4_STEP(1) NF4_STEP(2) NF4_STEP(3)
-    NF4_STEP(4) NF4_STEP(5) NF4_STEP(6) NF4_STEP(7)
   }
   const GemmEpilogue& ep = *e.ep;
   for (int j = 0; j < C; ++j) {
