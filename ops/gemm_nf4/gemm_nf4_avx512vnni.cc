@@ -212,6 +212,52 @@ void DecodeStrip(const Nf4Matrix& m, size_t p0, size_t cols, int s, int8_t* w, i
   }
 }
 
+// mults[b][i] = the int16 pair (mult(n0 + i, b), 0) for i < valid, else 0: ref's Nf4BlockMult
+// 16 channels at a time (gathers of the u8 codes, dq_code and G; int64 products by vpmuldq on
+// the even and odd dwords; vpsraq). Gathering a u8 reads a dword, so a strip whose last code
+// byte lies within 3 bytes of the array's end takes the scalar definition instead.
+void StripMults(const Nf4Matrix& m, size_t n0, size_t valid, int32_t* mults) {
+  const size_t kb = m.k / kNf4Block;
+  if ((n0 + valid) * kb + 3 > Nf4Blocks(m.n, m.k)) {
+    for (size_t b = 0; b < kb; ++b) {
+      for (size_t i = 0; i < kNr; ++i) {
+        const int64_t mu = i < valid ? Nf4BlockMult(m, (n0 + i) * kb + b) : 0;
+        mults[b * kNr + i] = static_cast<int32_t>(static_cast<uint32_t>(mu) & 0xffffu);
+      }
+    }
+    return;
+  }
+  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512i rnd = _mm512_set1_epi64(int64_t{1} << (kNf4DqShift - 1));
+  const __m512i offset = _mm512_set1_epi32(m.offset);
+  const __m512i low16 = _mm512_set1_epi32(0xffff), low8 = _mm512_set1_epi32(0xff);
+  for (size_t c = 0; c < kNr; c += 16) {
+    const __mmask16 mask = c >= valid ? 0 : LaneMask(valid - c);
+    const __m512i first = _mm512_mullo_epi32(
+        _mm512_add_epi32(lane, _mm512_set1_epi32(static_cast<int32_t>(n0 + c))),
+        _mm512_set1_epi32(static_cast<int32_t>(kb)));
+    for (size_t b = 0; b < kb; ++b) {
+      const __m512i idx = _mm512_add_epi32(first, _mm512_set1_epi32(static_cast<int32_t>(b)));
+      const __m512i z = _mm512_setzero_si512();
+      const __m512i q = _mm512_and_si512(
+          _mm512_mask_i32gather_epi32(z, mask, idx, m.absmax_q, 1), low8);
+      const __m512i dq = _mm512_mask_i32gather_epi32(z, mask, q, m.dq_code, 4);
+      const __m512i g = _mm512_mask_i32gather_epi32(z, mask, _mm512_srli_epi32(idx, 8),
+                                                    m.absmax2, 4);
+      const __m512i even = _mm512_srai_epi64(_mm512_add_epi64(_mm512_mul_epi32(dq, g), rnd),
+                                             kNf4DqShift);
+      const __m512i odd = _mm512_srai_epi64(
+          _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(dq, 32), _mm512_srli_epi64(g, 32)),
+                           rnd),
+          kNf4DqShift);
+      const __m512i mu = _mm512_mask_blend_epi32(__mmask16(0xaaaa), even,
+                                                 _mm512_slli_epi64(odd, 32));
+      _mm512_store_si512(mults + b * kNr + c,
+                         _mm512_maskz_and_epi32(mask, _mm512_add_epi32(mu, offset), low16));
+    }
+  }
+}
+
 int32_t* Align64(int32_t* p) {
   while (reinterpret_cast<uintptr_t>(p) % 64 != 0) ++p;
   return p;
@@ -256,15 +302,9 @@ void Nf4GemmAvx512Vnni(const Nf4GemmArgs& args) {
     st.valid = args.n_end - n0 < kNr ? args.n_end - n0 : kNr;
     const size_t cols = (st.valid + kNf4Panel - 1) / kNf4Panel;
     DecodeStrip(m, n0 / kNf4Panel, cols, e.s, w, init);
+    StripMults(m, n0, st.valid, mults);
     for (size_t i = 0; i < kNr; ++i) {
-      const size_t n = n0 + i;
-      const bool real = i < st.valid;
-      bias[i] = real && m.bias != nullptr ? m.bias[n] : 0;
-      for (size_t b = 0; b < kb; ++b) {
-        // (mult, 0) as int16 words: |mult| < 2^15, and the high word must be 0, not the sign.
-        const uint32_t mu = real ? static_cast<uint32_t>(Nf4BlockMult(m, n * kb + b)) : 0;
-        mults[b * kNr + i] = static_cast<int32_t>(mu & 0xffffu);
-      }
+      bias[i] = i < st.valid && m.bias != nullptr ? m.bias[n0 + i] : 0;
     }
     st.w = w;
     st.init = init;
