@@ -56,8 +56,10 @@
 //   <key>.nf4.absmax2   s32 [ceil(N*K/64 / 256)] second-level constants as integers G
 //   <key>.nf4.offset    i32 metadata             the absmax mean in units U
 //   <key>.bias          s32 [N]                  bias at gemm_nf4's output scale
-// and "<key>.scale" holds S_in U 2^t / (127 S_out[n]). With "embeddings", "embed.word" is
-// replaced the same way (no bias/scale) and embed.scales' word dyadic is (U/127) / S_c.
+// and "<key>.scale" holds S_in U 2^s / (127 S_out[n]) (s = Nf4BlockShift(K)). With
+// "embeddings", "embed.word" is replaced the same way (no bias/scale) and embed.scales' word
+// dyadic is (U/127) / S_c. Files written before the int32 form (multipliers up to 32767, scale
+// 2^t) fail to load: their multipliers exceed Nf4MaxMult(K).
 #ifndef INTFORMER_MODELS_BERT_SCHEMA_H_
 #define INTFORMER_MODELS_BERT_SCHEMA_H_
 

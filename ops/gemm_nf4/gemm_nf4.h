@@ -1,8 +1,9 @@
 // gemm_nf4: int8 activations x NF4 weights (QLoRA's 4-bit NormalFloat with double-quantized
 // block constants) -> int32, integer arithmetic only.
 //
-//   C[m][n] = Epilogue( Sat32( Round(sum_b mult(n, b) * P(m, n, b), t) + bias[n] ) )
-//   P(m, n, b) = sum_{k in block b} A[m][k] * kNf4Levels[code(n, k)]        (int32, exact)
+//   C[m][n] = Epilogue( sum_b mult(n, b) * Q(m, n, b) + bias[n] )                 (int32, exact)
+//   Q(m, n, b) = (P(m, n, b) + 2^(s-1)) >> s                         (floor shift: round half up)
+//   P(m, n, b) = sum_{k in block b} A[m][k] * kNf4Levels[code(n, k)]                (int32)
 //
 // Weights (Nf4Matrix, [N x K], K a multiple of 64: one block = 64 consecutive k of one row)
 //   code(n, k)   4-bit index into the NF4 table of QLoRA / bitsandbytes (kNf4Levels below).
@@ -14,15 +15,17 @@
 //   offset       the tensor mean, in block-constant units U.
 // The per-block integer multiplier, the normative form of QLoRA's dequantized absmax / U:
 //   mult(n, b) = ((dq_code[q] * G[g] + 2^44) >> 45) + offset,   q = absmax_q[i], g = i / 256,
-//   i = n * K/64 + b  (int64 product, arithmetic shift); Nf4MatrixValid requires |mult| <= 32767.
-// The real weight is W[n][k] ~= kNf4Levels[code] / 127 * mult(n, b) * U (U is offline only).
+//   i = n * K/64 + b  (int64 product, arithmetic shift); Nf4MatrixValid requires
+//   |mult| <= Nf4MaxMult(K). The real weight is W[n][k] ~= kNf4Levels[code] / 127 * mult * U.
 //
-// Numerics (no float anywhere). |A| <= 128, |level| <= 127, 64 terms: |P| < 2^20 (int32).
-// The block sum is int64: |sum_b mult * P| <= K * 128 * 127 * 32767 < K * 2^29 <= 2^45 for
-// K <= 65536. t = Nf4AccShift(K) = ceil(log2 K) - 1 brings that bound under 2^30 so that, with
-// |bias| < 2^30, the int32 sum cannot overflow: Sat32 never fires inside the contract, and is
-// the same defined clamp in every variant outside it. Round(x, t) = (x + 2^(t-1)) >> t (floor
-// shift: round half up, requant.h's rule). The epilogue is gemm_s8's (GemmEpilogue, requant.h).
+// Numerics (no float anywhere; docs/numerics.md "gemm_nf4" has the proof). With
+// L = ceil(log2(K/64)): s = Nf4BlockShift(K) = max(5, L - 1), Nf4MaxMult(K) = 2^(15-L) - 1 for
+// L <= 6, else 511. |A| <= 128, |level| <= 127, 64 terms: |P| <= 2^20 - 2^13, so |Q| < 2^(20-s)
+// <= 2^15 (Q and mult are both int16: one vpdpwssd / vpmaddwd does the block step), and
+// |sum_b mult * Q| < 2^L * 2^(10+s-L) * 2^(20-s) = 2^30. With |bias| <= 2^30 every partial sum
+// and the result fit int32: no saturation anywhere, and a variant may accumulate in any order
+// with wrapping int32 adds. The per-block rounding of P to multiples of 2^s is the price of
+// the int32 form (error bound in docs/numerics.md). The epilogue is gemm_s8's (GemmEpilogue).
 //
 // Codes layout (one for every variant; model files store it). N is cut into panels of 16
 // channels (the last padded with code 7, the 0.0 level). A panel is 8 * K bytes: for each
@@ -32,7 +35,8 @@
 // channels x 4 bytes), of AVX2's 8-channel halves and of sdot's 4-channel quarters.
 //
 // Variants (one table, best first, ref last; gemm_nf4_dispatch.cc): avx512vnni (vpshufb table
-// lookup + vpdpbusd), avx2 (vpshufb + sign trick + vpmaddubsw), neondot (vqtbl1q + sdot), ref.
+// lookup + vpdpbusd, block step vpsravd + vpdpwssd), avx2 (vpshufb + sign trick + vpmaddubsw,
+// block step vpmaddwd), neondot (vqtbl1q + sdot, block step vrshl + vmla), ref.
 #ifndef INTFORMER_OPS_GEMM_NF4_GEMM_NF4_H_
 #define INTFORMER_OPS_GEMM_NF4_GEMM_NF4_H_
 
@@ -50,7 +54,7 @@ class ThreadPool;
 constexpr size_t kNf4Block = 64;        // weights per absmax (QLoRA blocksize 64)
 constexpr size_t kNf4Group = 256;       // blocks per second-level constant (QLoRA: 256)
 constexpr size_t kNf4Panel = 16;        // channels per codes panel
-constexpr int32_t kNf4MaxMult = 32767;  // |mult(n, b)| bound
+constexpr int32_t kNf4MaxOffset = 32767;  // |offset| bound
 constexpr int kNf4DqShift = 45;         // mult() shift: dq_code is 2^30-scaled, G 2^15-scaled
 constexpr uint8_t kNf4ZeroCode = 7;     // the 0.0 level (padding)
 
@@ -77,8 +81,12 @@ inline size_t Nf4Blocks(size_t n, size_t k) { return n * (k / kNf4Block); }
 inline size_t Nf4Groups(size_t n, size_t k) {
   return (Nf4Blocks(n, k) + kNf4Group - 1) / kNf4Group;
 }
-// t: ceil(log2 k) - 1 (k >= 64, so t >= 5).
-int Nf4AccShift(size_t k);
+// L = ceil(log2(k / 64)); s = max(5, L - 1); the |mult| bound 2^(15 - L) - 1 (L <= 6) or 511.
+int Nf4BlockShift(size_t k);
+int32_t Nf4MaxMult(size_t k);
+
+// Q of a block sum p (the header's rounding shift; every variant's definition).
+inline int32_t Nf4BlockRound(int32_t p, int s) { return (p + (int32_t{1} << (s - 1))) >> s; }
 
 // The block multiplier of block i (flat index n * k/64 + b); see the header comment.
 inline int64_t Nf4BlockMult(const Nf4Matrix& w, size_t i) {
@@ -94,7 +102,7 @@ inline uint8_t Nf4Code(const uint8_t* codes, size_t k_total, size_t n, size_t k)
 }
 
 // True when w satisfies the contract (shape, pointers, |dq_code| <= 2^30, 0 <= G < 2^30,
-// every |mult| <= kNf4MaxMult, |bias| < 2^30); else false and *why.
+// |offset| <= 32767, every |mult| <= Nf4MaxMult(k), |bias| <= 2^30); else false and *why.
 bool Nf4MatrixValid(const Nf4Matrix& w, const char** why);
 
 struct Nf4GemmArgs {
@@ -120,12 +128,6 @@ extern const size_t kNf4GemmKernelCount;
 const Nf4GemmKernel& GetNf4GemmKernel();
 
 void Nf4GemmRef(const Nf4GemmArgs& args);
-
-// The int32 before the epilogue for one output, from the int64 block sum (every variant's
-// definition of Sat32(Round(x, t) + bias)).
-inline int32_t Nf4Finish(int64_t acc, int t, int32_t bias) {
-  return SaturateS32(((acc + (int64_t{1} << (t - 1))) >> t) + bias);
-}
 
 // C = Epilogue(A . W^T), W in NF4, split over `pool` (nullptr: caller's thread). Tiles are
 // disjoint, so the bytes of C do not depend on the thread count.

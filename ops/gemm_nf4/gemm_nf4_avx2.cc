@@ -7,8 +7,9 @@
 // with ones then adds the pairs into int32 lanes of 4 k each, the same grouping as vpdpbusd.
 // The panel is decoded once per call per panel into a thread-local buffer (same order as the
 // avx512 kernel: the two 8-channel halves are the two 32-byte halves of each 64-byte group).
-// Block step: vpmuldq on even / odd dwords into int64; the epilogue is the scalar definition
-// (AVX2 has no 64-bit arithmetic shift), a small cost next to K / 4 groups per output.
+// Block step: the block sums start at 2^(s-1), so vpsrad by s gives Q; vpmaddwd against the
+// word pairs (mult, 0) gives Q * mult (both fit int16) and vpaddd accumulates in int32 (every
+// partial sum is below 2^31, gemm_nf4.h). The epilogue (+ bias, requant) is the scalar one.
 #include <immintrin.h>
 
 #include <cstring>
@@ -35,11 +36,10 @@ struct alignas(32) Line {
     const __m256i pr = _mm256_maddubs_epi16(_mm256_abs_epi8(av), _mm256_sign_epi8(wv, av)); \
     p##r = _mm256_add_epi32(p##r, _mm256_madd_epi16(pr, ones));                         \
   }
-#define NF4_BLOCK(r)                                                                   \
-  if constexpr (R > r) {                                                               \
-    e##r = _mm256_add_epi64(e##r, _mm256_mul_epi32(p##r, mv));                         \
-    o##r = _mm256_add_epi64(o##r, _mm256_mul_epi32(_mm256_srli_epi64(p##r, 32), mo));  \
-    p##r = _mm256_setzero_si256();                                                     \
+#define NF4_BLOCK(r)                                                                 \
+  if constexpr (R > r) {                                                             \
+    e##r = _mm256_add_epi32(e##r, _mm256_madd_epi16(_mm256_sra_epi32(p##r, sh), mv)); \
+    p##r = rnd;                                                                      \
   }
 
 // R rows x the 8 channels of half h of a decoded panel (n0 = first channel, valid <= 8).
@@ -50,30 +50,28 @@ void Tile(const int8_t* a, size_t lda, size_t k, const int8_t* w, const int32_t*
   const int8_t* a0 = a;
   const int8_t* a1 = R > 1 ? a + lda : a;
   const int8_t* a2 = R > 2 ? a + 2 * lda : a;
+  const int s = Nf4BlockShift(k);
+  const __m128i sh = _mm_cvtsi32_si128(s);
   const __m256i z = _mm256_setzero_si256(), ones = _mm256_set1_epi16(1);
-  __m256i p0 = z, p1 = z, p2 = z, e0 = z, e1 = z, e2 = z, o0 = z, o1 = z, o2 = z;
+  const __m256i rnd = _mm256_set1_epi32(int32_t{1} << (s - 1));
+  const __m256i low16 = _mm256_set1_epi32(0xffff);
+  __m256i p0 = rnd, p1 = rnd, p2 = rnd, e0 = z, e1 = z, e2 = z;
   size_t off = 0;
   for (size_t b = 0; b < k / kNf4Block; ++b) {
     for (size_t g = 0; g < kNf4Block / 4; ++g, off += 4, w += 64) {
       const __m256i wv = _mm256_load_si256(reinterpret_cast<const __m256i*>(w));
       NF4_ROW(0) NF4_ROW(1) NF4_ROW(2)
     }
-    const __m256i mv =
-        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(mults + b * kNf4Panel));
-    const __m256i mo = _mm256_srli_epi64(mv, 32);
+    // (mult, 0) word pairs: the high word of a negative mult must not read as -1.
+    const __m256i mv = _mm256_and_si256(
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(mults + b * kNf4Panel)), low16);
     NF4_BLOCK(0) NF4_BLOCK(1) NF4_BLOCK(2)
   }
-  const int t = Nf4AccShift(k);
-  const __m256i ev[3] = {e0, e1, e2}, od[3] = {o0, o1, o2};
+  const __m256i ev[3] = {e0, e1, e2};
   for (int r = 0; r < R; ++r) {
-    alignas(32) int64_t even[4], odd[4];
-    _mm256_store_si256(reinterpret_cast<__m256i*>(even), ev[r]);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(odd), od[r]);
-    int32_t acc[8];
-    for (size_t i = 0; i < valid; ++i) {
-      const int64_t s = i % 2 == 0 ? even[i / 2] : odd[i / 2];
-      acc[i] = Nf4Finish(s, t, m.bias != nullptr ? m.bias[n0 + i] : 0);
-    }
+    alignas(32) int32_t acc[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(acc), ev[r]);
+    for (size_t i = 0; i < valid; ++i) acc[i] += m.bias != nullptr ? m.bias[n0 + i] : 0;
     GemmEpilogueScalar(ep, acc, valid, n0, c + r * ldc_bytes);
   }
 }

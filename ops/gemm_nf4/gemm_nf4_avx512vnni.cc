@@ -1,18 +1,24 @@
-// avx512vnni gemm_nf4: 8 rows x 16 channels, vpshufb table lookup + vpdpbusd, bit-exact with ref.
+// avx512vnni gemm_nf4: 8 rows x 48 channels, vpshufb decode + vpdpbusd, block step vpsravd +
+// vpdpwssd, bit-exact with ref.
 //
 // Per call: A is copied once as a ^ 0x80 = a + 128 (unsigned, vpdpbusd's u8 operand) into a
-// thread-local buffer, as gemm_s8's avx512vnni kernel does. Per 16-channel panel: the codes are
-// decoded once into a thread-local int8 buffer in vpdpbusd order (one 64-byte load of codes ->
-// vpand / vpsrlw + vpand -> two vpshufb through the 16-entry level table, replicated in each
-// 128-bit lane), and the block sums of the levels SW(n, b) are taken on the way (vpdpbusd with
-// ones). Then every row block of 8 streams past the decoded panel, which stays in L1/L2 (16 KB
-// per K = 1024): the decode is paid once per panel, not once per row block.
+// thread-local buffer, as gemm_s8's avx512vnni kernel does. Per strip of 48 channels (three
+// 16-channel codes panels): the codes are decoded once into a thread-local int8 buffer in
+// vpdpbusd order, 3 x 64 bytes per group of 4 k (one 64-byte load of codes -> vpand / vpsrlw +
+// vpand -> two vpshufb through the 16-entry level table replicated in each 128-bit lane), so the
+// main loop is gemm_s8's 8 x 48 loop: 3 weight loads and 8 broadcasts per 24 vpdpbusd. Every row
+// block of 8 then streams past the decoded strip (36 KB for K = 768: L1; 144 KB for K = 3072:
+// L2), so the decode is paid once per strip, not once per row block.
 //
-// Exactness. Per block the int32 P'(m, n, b) = sum (a + 128) * level = P + 128 * SW (|P'| <=
-// 64 * 255 * 127 < 2^21). The block step multiplies by mult(n, b) in int64 (vpmuldq on the even
-// and odd dwords) and accumulates; corr(n) = 128 * sum_b mult * SW is subtracted at the end, so
-// the int64 sum equals ref's exactly. The epilogue: +2^(t-1), vpsraq t, + bias, vpmovsqd (the
-// signed saturation of Sat32), interleave back, then requant's AVX-512 rule.
+// Exactness. The 24 block sums start each block at init(n, b) = 2^(s-1) - 128 * SW(n, b)
+// (SW = the block's level sum, taken at decode with vpdpbusd against ones), so after the 16
+// groups a register holds 2^(s-1) + sum (a + 128) * level - 128 * SW = P + 2^(s-1) exactly
+// (vpdpbusd wraps; the true value is below 2^21). vpsravd by s gives Q (|Q| < 2^15), and
+// vpdpwssd against the word pairs (mult, 0) adds Q * mult into the int32 output accumulator,
+// which started at bias. Every partial sum is below 2^31 (gemm_nf4.h), so the wrapping adds are
+// exact and the accumulator is ref's result. Register budget: 24 block sums + 3 weights + 1
+// broadcast + the shift vector; the 24 output accumulators live in a 1.5 KB L1 buffer, touched
+// once per block (one load, one vpsravd, one vpdpwssd, one store per 16 vpdpbusd).
 #include <immintrin.h>
 
 #include <cstring>
@@ -21,12 +27,16 @@
 #include "ops/gemm_nf4/gemm_nf4_variants.h"
 #include "ops/requant/requant_avx512_inl.h"
 
-// GCC 12 flags the _mm512_undefined_* operands inside its own slli/srai/cvtsepi64 intrinsics
-// once inlined here (a false positive, as the avx512 flags' -Wno-maybe-uninitialized notes).
+// GCC 12 flags the _mm512_undefined_* operands inside its own intrinsics once inlined here (a
+// false positive, as the avx512 flags' -Wno-maybe-uninitialized notes).
 #pragma GCC diagnostic ignored "-Wuninitialized"
 
 namespace intformer {
 namespace {
+
+constexpr size_t kCols = 3;                  // zmm columns (16 channels each) per tile
+constexpr size_t kNr = kCols * kNf4Panel;    // 48 channels per strip
+constexpr size_t kMr = kNf4Avx512Mr;         // 8 rows per tile
 
 inline int32_t Load4(const uint8_t* p) {
   int32_t v;
@@ -38,72 +48,89 @@ struct alignas(64) Line {
   uint8_t bytes[64];
 };
 
-struct Panel {
-  const int8_t* w;        // decoded levels, K/4 groups x 64 bytes
-  const int32_t* mults;   // [K/64][16]
-  alignas(64) int64_t corr_even[8], corr_odd[8];
-  size_t n0, valid;       // first channel, valid channels (<= 16)
+struct Strip {
+  const int8_t* w;        // decoded levels: K/4 groups x cols x 64 bytes
+  const int32_t* init;    // [K/64][48]: 2^(s-1) - 128 * SW(n, b)
+  const int32_t* mults;   // [K/64][48]: the int16 pair (mult, 0)
+  const int32_t* bias;    // [48], 0 where there is none
+  size_t n0, valid;       // first channel, valid channels (<= 48)
 };
 
 struct Epi {
   const GemmEpilogue* ep;
-  const int32_t* bias;
-  int t;
+  int s;
   __m512i lo64, hi64;
 };
 
-// Row r of the tile: P_r += (a_r + 128) . w (4 k per lane).
-#define NF4_ROW(r) \
-  if constexpr (R > r) p##r = _mm512_dpbusd_epi32(p##r, _mm512_set1_epi32(Load4(a##r + off)), wv);
-#define NF4_BLOCK(r)                                                                   \
-  if constexpr (R > r) {                                                               \
-    e##r = _mm512_add_epi64(e##r, _mm512_mul_epi32(p##r, mv));                         \
-    o##r = _mm512_add_epi64(o##r, _mm512_mul_epi32(_mm512_srli_epi64(p##r, 32), mo));  \
-    p##r = _mm512_setzero_si512();                                                     \
-  }
+__mmask16 LaneMask(size_t valid) {
+  return valid >= 16 ? __mmask16(0xffff) : __mmask16((1u << valid) - 1);
+}
 
-inline void Finish(const Epi& e, const Panel& pn, __m512i even, __m512i odd, char* c_row) {
-  const __mmask16 mask = pn.valid >= 16 ? __mmask16(0xffff) : __mmask16((1u << pn.valid) - 1);
-  const __m512i rnd = _mm512_set1_epi64(int64_t{1} << (e.t - 1));
-  const __m128i sh = _mm_cvtsi32_si128(e.t);
-  const __m512i b = e.bias != nullptr
-                        ? _mm512_maskz_loadu_epi32(mask, e.bias + pn.n0)
-                        : _mm512_setzero_si512();
-  const __m512i b_even = _mm512_srai_epi64(_mm512_slli_epi64(b, 32), 32);
-  const __m512i b_odd = _mm512_srai_epi64(b, 32);
-  even = _mm512_sub_epi64(even, _mm512_load_si512(pn.corr_even));
-  odd = _mm512_sub_epi64(odd, _mm512_load_si512(pn.corr_odd));
-  even = _mm512_add_epi64(_mm512_sra_epi64(_mm512_add_epi64(even, rnd), sh), b_even);
-  odd = _mm512_add_epi64(_mm512_sra_epi64(_mm512_add_epi64(odd, rnd), sh), b_odd);
-  const __m512i idx = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-  const __m512i acc = _mm512_permutex2var_epi32(
-      _mm512_zextsi256_si512(_mm512_cvtsepi64_epi32(even)), idx,
-      _mm512_zextsi256_si512(_mm512_cvtsepi64_epi32(odd)));
-  const GemmEpilogue& ep = *e.ep;
+// The 16 outputs acc of channels n.. (valid lanes: mask) through gemm_s8's epilogue.
+inline void Store16(const GemmEpilogue& ep, const Epi& e, __m512i acc, size_t n, size_t valid,
+                    char* c_row) {
+  const __mmask16 mask = LaneMask(valid);
   if (ep.output == GemmOutput::kS32) {
-    _mm512_mask_storeu_epi32(reinterpret_cast<int32_t*>(c_row) + pn.n0, mask, acc);
+    _mm512_mask_storeu_epi32(reinterpret_cast<int32_t*>(c_row) + n, mask, acc);
     return;
   }
   __m512i mult, shift;
   if (!ep.per_channel) {
     mult = _mm512_set1_epi32(ep.scale[0].mult);
     shift = _mm512_set1_epi32(ep.scale[0].shift);
+  } else if (valid >= 16) {
+    LoadDyadic16Avx512(ep.scale + n, &mult, &shift);
   } else {
     alignas(64) Dyadic tmp[16];
-    for (size_t i = 0; i < 16; ++i) tmp[i] = i < pn.valid ? ep.scale[pn.n0 + i] : Dyadic{0, 1};
+    for (size_t i = 0; i < 16; ++i) tmp[i] = i < valid ? ep.scale[n + i] : Dyadic{0, 1};
     LoadDyadic16Avx512(tmp, &mult, &shift);
   }
   const __m512i v = RequantClampAvx512(acc, mult, shift, e.lo64, e.hi64);
   if (ep.output == GemmOutput::kS32Requant) {
-    _mm512_mask_storeu_epi32(reinterpret_cast<int32_t*>(c_row) + pn.n0, mask, v);
+    _mm512_mask_storeu_epi32(reinterpret_cast<int32_t*>(c_row) + n, mask, v);
   } else {
-    _mm_mask_storeu_epi8(reinterpret_cast<int8_t*>(c_row) + pn.n0, mask, _mm512_cvtepi32_epi8(v));
+    _mm_mask_storeu_epi8(reinterpret_cast<int8_t*>(c_row) + n, mask, _mm512_cvtepi32_epi8(v));
   }
 }
 
-template <int R>
-void Tile(const uint8_t* a, size_t lda, size_t k, const Panel& pn, const Epi& e, char* c,
+// Named registers, not arrays: GCC keeps an __m512i array on the stack (see gemm_s8's kernel).
+#define NF4_ROW(r)                                                          \
+  if constexpr (R > r) {                                                    \
+    const __m512i av = _mm512_set1_epi32(Load4(a##r + off));                \
+    p##r##0 = _mm512_dpbusd_epi32(p##r##0, av, w0);                         \
+    if constexpr (C > 1) p##r##1 = _mm512_dpbusd_epi32(p##r##1, av, w1);    \
+    if constexpr (C > 2) p##r##2 = _mm512_dpbusd_epi32(p##r##2, av, w2);    \
+  }
+#define NF4_INIT(r)                                              \
+  if constexpr (R > r) {                                         \
+    p##r##0 = _mm512_load_si512(ib);                             \
+    if constexpr (C > 1) p##r##1 = _mm512_load_si512(ib + 16);   \
+    if constexpr (C > 2) p##r##2 = _mm512_load_si512(ib + 32);   \
+  }
+#define NF4_STEP1(r, j)                                                                   \
+  {                                                                                       \
+    int32_t* out = acc + (r) * kNr + 16 * (j);                                            \
+    _mm512_store_si512(out, _mm512_dpwssd_epi32(_mm512_load_si512(out),                   \
+                                                _mm512_srav_epi32(p##r##j, sv),           \
+                                                _mm512_load_si512(mb + 16 * (j))));       \
+  }
+#define NF4_STEP(r)                           \
+  if constexpr (R > r) {                      \
+    NF4_STEP1(r, 0)                           \
+    if constexpr (C > 1) NF4_STEP1(r, 1)      \
+    if constexpr (C > 2) NF4_STEP1(r, 2)      \
+  }
+
+// R rows x C columns of one strip, full K, then the epilogue. `a` is A + 128 (rows of lda bytes).
+template <int R, int C>
+void Tile(const uint8_t* a, size_t lda, size_t k, const Strip& st, const Epi& e, char* c,
           size_t ldc_bytes) {
+  alignas(64) int32_t acc[kMr * kNr];
+  for (int r = 0; r < R; ++r) {
+    for (int j = 0; j < C; ++j) {
+      _mm512_store_si512(acc + r * kNr + 16 * j, _mm512_load_si512(st.bias + 16 * j));
+    }
+  }
   const uint8_t* a0 = a;
   const uint8_t* a1 = R > 1 ? a + lda : a;
   const uint8_t* a2 = R > 2 ? a + 2 * lda : a;
@@ -112,52 +139,128 @@ void Tile(const uint8_t* a, size_t lda, size_t k, const Panel& pn, const Epi& e,
   const uint8_t* a5 = R > 5 ? a + 5 * lda : a;
   const uint8_t* a6 = R > 6 ? a + 6 * lda : a;
   const uint8_t* a7 = R > 7 ? a + 7 * lda : a;
-  const __m512i z = _mm512_setzero_si512();
-  __m512i p0 = z, p1 = z, p2 = z, p3 = z, p4 = z, p5 = z, p6 = z, p7 = z;
-  __m512i e0 = z, e1 = z, e2 = z, e3 = z, e4 = z, e5 = z, e6 = z, e7 = z;
-  __m512i o0 = z, o1 = z, o2 = z, o3 = z, o4 = z, o5 = z, o6 = z, o7 = z;
-  const int8_t* wp = pn.w;
-  size_t off = 0;
-  for (size_t b = 0; b < k / kNf4Block; ++b) {
-    for (size_t g = 0; g < kNf4Block / 4; ++g, off += 4, wp += 64) {
-      const __m512i wv = _mm512_load_si512(wp);
-      NF4_ROW(0) NF4_ROW(1) NF4_ROW(2) NF4_ROW(3) NF4_ROW(4) NF4_ROW(5) NF4_ROW(6) NF4_ROW(7)
+  const __m512i sv = _mm512_set1_epi32(e.s);
+  __m512i p00, p01, p02, p10, p11, p12, p20, p21, p22, p30, p31, p32;
+  __m512i p40, p41, p42, p50, p51, p52, p60, p61, p62, p70, p71, p72;
+  const int8_t* wp = st.w;
+  const int32_t* ib = st.init;
+  const int32_t* mb = st.mults;
+  NF4_INIT(0) NF4_INIT(1) NF4_INIT(2) NF4_INIT(3)
+  NF4_INIT(4) NF4_INIT(5) NF4_INIT(6) NF4_INIT(7)
+  // One flat loop over the groups (the block step every 16th): GCC 12 keeps the 24 block sums
+  // in registers here, where a nested 16-trip loop made it copy and spill each of them.
+  const size_t groups = k / 4;
+  for (size_t g = 0, off = 0; g < groups; ++g, off += 4, wp += C * 64) {
+    const __m512i w0 = _mm512_load_si512(wp);
+    const __m512i w1 = C > 1 ? _mm512_load_si512(wp + 64) : w0;
+    const __m512i w2 = C > 2 ? _mm512_load_si512(wp + 128) : w0;
+    NF4_ROW(0) NF4_ROW(1) NF4_ROW(2) NF4_ROW(3) NF4_ROW(4) NF4_ROW(5) NF4_ROW(6) NF4_ROW(7)
+    if (g % 16 == 15) {
+      NF4_STEP(0) NF4_STEP(1) NF4_STEP(2) NF4_STEP(3)
+      NF4_STEP(4) NF4_STEP(5) NF4_STEP(6) NF4_STEP(7)
+      ib += kNr;
+      mb += kNr;
+      NF4_INIT(0) NF4_INIT(1) NF4_INIT(2) NF4_INIT(3)
+      NF4_INIT(4) NF4_INIT(5) NF4_INIT(6) NF4_INIT(7)
     }
-    const __m512i mv = _mm512_load_si512(pn.mults + b * kNf4Panel);
-    const __m512i mo = _mm512_srli_epi64(mv, 32);
-    NF4_BLOCK(0) NF4_BLOCK(1) NF4_BLOCK(2) NF4_BLOCK(3)
-    NF4_BLOCK(4) NF4_BLOCK(5) NF4_BLOCK(6) NF4_BLOCK(7)
   }
-  const __m512i ev[8] = {e0, e1, e2, e3, e4, e5, e6, e7};
-  const __m512i od[8] = {o0, o1, o2, o3, o4, o5, o6, o7};
-  for (int r = 0; r < R; ++r) Finish(e, pn, ev[r], od[r], c + r * ldc_bytes);
+  const GemmEpilogue& ep = *e.ep;
+  for (int j = 0; j < C; ++j) {
+    const size_t col = 16 * static_cast<size_t>(j);
+    for (int r = 0; r < R; ++r) {
+      Store16(ep, e, _mm512_load_si512(acc + r * kNr + col), st.n0 + col, st.valid - col,
+              c + r * ldc_bytes);
+    }
+  }
 }
 #undef NF4_ROW
-#undef NF4_BLOCK
+#undef NF4_INIT
+#undef NF4_STEP1
+#undef NF4_STEP
 
-using TileFn = void (*)(const uint8_t*, size_t, size_t, const Panel&, const Epi&, char*, size_t);
-constexpr TileFn kTiles[8] = {Tile<1>, Tile<2>, Tile<3>, Tile<4>,
-                              Tile<5>, Tile<6>, Tile<7>, Tile<8>};
+using TileFn = void (*)(const uint8_t*, size_t, size_t, const Strip&, const Epi&, char*, size_t);
+#define NF4_TILES(r) {Tile<r, 1>, Tile<r, 2>, Tile<r, 3>}
+constexpr TileFn kTiles[kMr][kCols] = {NF4_TILES(1), NF4_TILES(2), NF4_TILES(3), NF4_TILES(4),
+                                       NF4_TILES(5), NF4_TILES(6), NF4_TILES(7), NF4_TILES(8)};
+#undef NF4_TILES
 
-// Decodes panel p into w (vpdpbusd order) and its block sums SW into sw[b][16].
-void DecodePanel(const Nf4Matrix& m, size_t p, int8_t* w, int32_t* sw) {
-  const uint8_t* src = m.codes + p * kNf4Panel * m.k / 2;
+// Decodes codes panels p0 .. p0 + cols - 1 into w (group-major, cols x 64 bytes per group) and
+// the block-start values init[b][16c + i] = 2^(s-1) - 128 * SW.
+void DecodeStrip(const Nf4Matrix& m, size_t p0, size_t cols, int s, int8_t* w, int32_t* init) {
   const __m512i table = _mm512_broadcast_i32x4(
       _mm_loadu_si128(reinterpret_cast<const __m128i*>(kNf4Levels)));
   const __m512i low4 = _mm512_set1_epi8(0x0f);
   const __m512i ones = _mm512_set1_epi8(1);
-  for (size_t b = 0; b < m.k / kNf4Block; ++b) {
-    __m512i s = _mm512_setzero_si512();
-    for (size_t j = 0; j < kNf4Block / 8; ++j, src += 64, w += 128) {
-      const __m512i x = _mm512_loadu_si512(src);
-      const __m512i lo = _mm512_shuffle_epi8(table, _mm512_and_si512(x, low4));
-      const __m512i hi = _mm512_shuffle_epi8(table, _mm512_and_si512(_mm512_srli_epi16(x, 4), low4));
-      _mm512_store_si512(w, lo);
-      _mm512_store_si512(w + 64, hi);
-      s = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(s, ones, lo), ones, hi);
+  const __m512i rnd = _mm512_set1_epi32(int32_t{1} << (s - 1));
+  const size_t stride = cols * 64;  // bytes per group of 4 k
+  for (size_t c = 0; c < cols; ++c) {
+    const uint8_t* src = m.codes + (p0 + c) * kNf4Panel * m.k / 2;
+    int8_t* dst = w + 64 * c;
+    for (size_t b = 0; b < m.k / kNf4Block; ++b) {
+      __m512i sw = _mm512_setzero_si512();
+      for (size_t j = 0; j < kNf4Block / 8; ++j, src += 64, dst += 2 * stride) {
+        const __m512i x = _mm512_loadu_si512(src);
+        const __m512i lo = _mm512_shuffle_epi8(table, _mm512_and_si512(x, low4));
+        const __m512i hi =
+            _mm512_shuffle_epi8(table, _mm512_and_si512(_mm512_srli_epi16(x, 4), low4));
+        _mm512_store_si512(dst, lo);
+        _mm512_store_si512(dst + stride, hi);
+        sw = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(sw, ones, lo), ones, hi);
+      }
+      _mm512_store_si512(init + b * kNr + 16 * c, _mm512_sub_epi32(rnd, _mm512_slli_epi32(sw, 7)));
     }
-    _mm512_storeu_si512(sw + b * kNf4Panel, s);
   }
+}
+
+// mults[b][i] = the int16 pair (mult(n0 + i, b), 0) for i < valid, else 0: ref's Nf4BlockMult
+// 16 channels at a time (gathers of the u8 codes, dq_code and G; int64 products by vpmuldq on
+// the even and odd dwords; vpsraq). Gathering a u8 reads a dword, so a strip whose last code
+// byte lies within 3 bytes of the array's end takes the scalar definition instead.
+void StripMults(const Nf4Matrix& m, size_t n0, size_t valid, int32_t* mults) {
+  const size_t kb = m.k / kNf4Block;
+  if ((n0 + valid) * kb + 3 > Nf4Blocks(m.n, m.k)) {
+    for (size_t b = 0; b < kb; ++b) {
+      for (size_t i = 0; i < kNr; ++i) {
+        const int64_t mu = i < valid ? Nf4BlockMult(m, (n0 + i) * kb + b) : 0;
+        mults[b * kNr + i] = static_cast<int32_t>(static_cast<uint32_t>(mu) & 0xffffu);
+      }
+    }
+    return;
+  }
+  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512i rnd = _mm512_set1_epi64(int64_t{1} << (kNf4DqShift - 1));
+  const __m512i offset = _mm512_set1_epi32(m.offset);
+  const __m512i low16 = _mm512_set1_epi32(0xffff), low8 = _mm512_set1_epi32(0xff);
+  for (size_t c = 0; c < kNr; c += 16) {
+    const __mmask16 mask = c >= valid ? 0 : LaneMask(valid - c);
+    const __m512i first = _mm512_mullo_epi32(
+        _mm512_add_epi32(lane, _mm512_set1_epi32(static_cast<int32_t>(n0 + c))),
+        _mm512_set1_epi32(static_cast<int32_t>(kb)));
+    for (size_t b = 0; b < kb; ++b) {
+      const __m512i idx = _mm512_add_epi32(first, _mm512_set1_epi32(static_cast<int32_t>(b)));
+      const __m512i z = _mm512_setzero_si512();
+      const __m512i q = _mm512_and_si512(
+          _mm512_mask_i32gather_epi32(z, mask, idx, m.absmax_q, 1), low8);
+      const __m512i dq = _mm512_mask_i32gather_epi32(z, mask, q, m.dq_code, 4);
+      const __m512i g = _mm512_mask_i32gather_epi32(z, mask, _mm512_srli_epi32(idx, 8),
+                                                    m.absmax2, 4);
+      const __m512i even = _mm512_srai_epi64(_mm512_add_epi64(_mm512_mul_epi32(dq, g), rnd),
+                                             kNf4DqShift);
+      const __m512i odd = _mm512_srai_epi64(
+          _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(dq, 32), _mm512_srli_epi64(g, 32)),
+                           rnd),
+          kNf4DqShift);
+      const __m512i mu = _mm512_mask_blend_epi32(__mmask16(0xaaaa), even,
+                                                 _mm512_slli_epi64(odd, 32));
+      _mm512_store_si512(mults + b * kNr + c,
+                         _mm512_maskz_and_epi32(mask, _mm512_add_epi32(mu, offset), low16));
+    }
+  }
+}
+
+int32_t* Align64(int32_t* p) {
+  while (reinterpret_cast<uintptr_t>(p) % 64 != 0) ++p;
+  return p;
 }
 
 }  // namespace
@@ -167,11 +270,10 @@ void Nf4GemmAvx512Vnni(const Nf4GemmArgs& args) {
   const size_t k = m.k, kb = k / kNf4Block;
   // Thread-local buffers grow to the largest problem this thread has seen, then are reused.
   thread_local std::vector<Line> abuf, wbuf;
-  thread_local std::vector<int32_t> mults, sw;
+  thread_local std::vector<int32_t> consts;
   if (abuf.size() < args.m * k / 64) abuf.resize(args.m * k / 64);
-  if (wbuf.size() < k * kNf4Panel / 64) wbuf.resize(k * kNf4Panel / 64);
-  if (mults.size() < kb * kNf4Panel + 16) mults.resize(kb * kNf4Panel + 16);
-  if (sw.size() < kb * kNf4Panel) sw.resize(kb * kNf4Panel);
+  if (wbuf.size() < k * kNr / 64) wbuf.resize(k * kNr / 64);
+  if (consts.size() < 2 * kb * kNr + kNr + 16) consts.resize(2 * kb * kNr + kNr + 16);
   uint8_t* a = reinterpret_cast<uint8_t*>(abuf.data());
   const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
   for (size_t r = 0; r < args.m; ++r) {
@@ -180,43 +282,38 @@ void Nf4GemmAvx512Vnni(const Nf4GemmArgs& args) {
                          _mm512_xor_si512(_mm512_loadu_si512(args.a + r * args.lda + kk), flip));
     }
   }
-  // The multipliers are read with aligned loads: align the panel array inside `mults`.
-  int32_t* mp = mults.data();
-  while (reinterpret_cast<uintptr_t>(mp) % 64 != 0) ++mp;
+  int32_t* init = Align64(consts.data());  // kb * 48, then mults kb * 48, then bias 48
+  int32_t* mults = init + kb * kNr;
+  int32_t* bias = mults + kb * kNr;
+  int8_t* w = reinterpret_cast<int8_t*>(wbuf.data());
 
   Epi e;
   e.ep = args.epilogue;
-  e.bias = m.bias;
-  e.t = Nf4AccShift(k);
+  e.s = Nf4BlockShift(k);
   int32_t lo, hi;
   GemmClampBounds(*args.epilogue, &lo, &hi);
   e.lo64 = _mm512_set1_epi64(lo);
   e.hi64 = _mm512_set1_epi64(hi);
   const size_t out_size = args.epilogue->output == GemmOutput::kS8Requant ? 1 : 4;
   char* c = static_cast<char*>(args.c);
-  for (size_t p = args.n_begin / kNf4Panel; p * kNf4Panel < args.n_end; ++p) {
-    Panel pn;
-    int8_t* w = reinterpret_cast<int8_t*>(wbuf.data());
-    DecodePanel(m, p, w, sw.data());
-    Nf4PanelMults(m, p, mp);
-    int64_t corr[16] = {};
-    for (size_t b = 0; b < kb; ++b) {
-      for (size_t ch = 0; ch < 16; ++ch) {
-        corr[ch] += int64_t{128} * mp[b * 16 + ch] * sw[b * 16 + ch];
-      }
+  for (size_t n0 = args.n_begin; n0 < args.n_end; n0 += kNr) {
+    Strip st;
+    st.n0 = n0;
+    st.valid = args.n_end - n0 < kNr ? args.n_end - n0 : kNr;
+    const size_t cols = (st.valid + kNf4Panel - 1) / kNf4Panel;
+    DecodeStrip(m, n0 / kNf4Panel, cols, e.s, w, init);
+    StripMults(m, n0, st.valid, mults);
+    for (size_t i = 0; i < kNr; ++i) {
+      bias[i] = i < st.valid && m.bias != nullptr ? m.bias[n0 + i] : 0;
     }
-    for (size_t i = 0; i < 8; ++i) {
-      pn.corr_even[i] = corr[2 * i];
-      pn.corr_odd[i] = corr[2 * i + 1];
-    }
-    pn.w = w;
-    pn.mults = mp;
-    pn.n0 = p * kNf4Panel;
-    pn.valid = args.n_end - pn.n0 < kNf4Panel ? args.n_end - pn.n0 : kNf4Panel;
-    for (size_t r0 = 0; r0 < args.m; r0 += kNf4Avx512Mr) {
-      const size_t rows = args.m - r0 < kNf4Avx512Mr ? args.m - r0 : kNf4Avx512Mr;
-      kTiles[rows - 1](a + r0 * k, k, k, pn, e, c + r0 * args.ldc * out_size,
-                       args.ldc * out_size);
+    st.w = w;
+    st.init = init;
+    st.mults = mults;
+    st.bias = bias;
+    for (size_t r0 = 0; r0 < args.m; r0 += kMr) {
+      const size_t rows = args.m - r0 < kMr ? args.m - r0 : kMr;
+      kTiles[rows - 1][cols - 1](a + r0 * k, k, k, st, e, c + r0 * args.ldc * out_size,
+                                 args.ldc * out_size);
     }
   }
 }

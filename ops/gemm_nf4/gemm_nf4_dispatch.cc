@@ -11,7 +11,7 @@ namespace intformer {
 
 const Nf4GemmKernel kNf4GemmKernels[] = {
 #if INTFORMER_X86_VARIANTS
-    {"avx512vnni_8x16", Isa::kAvx512Vnni, kNf4Avx512Mr, Nf4GemmAvx512Vnni},
+    {"avx512vnni_8x48", Isa::kAvx512Vnni, kNf4Avx512Mr, Nf4GemmAvx512Vnni},
     {"avx2_3x8", Isa::kAvx2, kNf4Avx2Mr, Nf4GemmAvx2},
 #endif
 #if INTFORMER_NEON_VARIANTS && INTFORMER_AARCH64

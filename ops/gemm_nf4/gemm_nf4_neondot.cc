@@ -5,8 +5,9 @@
 // group of 4 k, a 16-byte vector of 4 channels x 4 levels meets a row's 4 bytes (the lane form
 // sdot v.4s, w.16b, a.4b[lane]); a panel's 64-byte group is four such vectors. The codes of a
 // panel are decoded once per call into a thread-local buffer (vandq / vshrq -> vqtbl1q through
-// the 16 levels). Per block the int32 sums are multiplied by mult(n, b) into int64 (vmlal_s32);
-// the epilogue is the scalar definition.
+// the 16 levels). Per block, vrshlq by -s is ref's rounding shift (x + 2^(s-1)) >> s (computed
+// without overflow) and vmlaq adds Q * mult(n, b) into int32 accumulators (every partial sum is
+// below 2^31, gemm_nf4.h); the epilogue (+ bias, requant) is the scalar one.
 #include <arm_neon.h>
 
 #include <cstring>
@@ -35,9 +36,10 @@ template <int R>
 void Tile(const int8_t* a, size_t lda, size_t k, const int8_t* w, const int32_t* mults,
           const Nf4Matrix& m, const GemmEpilogue& ep, size_t n0, size_t valid, char* c,
           size_t ldc_bytes) {
-  int64x2_t acc[R][8];
+  const int32x4_t neg_s = vdupq_n_s32(-Nf4BlockShift(k));
+  int32x4_t acc[R][4];
   for (int r = 0; r < R; ++r) {
-    for (int i = 0; i < 8; ++i) acc[r][i] = vdupq_n_s64(0);
+    for (int i = 0; i < 4; ++i) acc[r][i] = vdupq_n_s32(0);
   }
   for (size_t b = 0; b < k / kNf4Block; ++b) {
     int32x4_t p[R][4];
@@ -65,19 +67,14 @@ void Tile(const int8_t* a, size_t lda, size_t k, const int8_t* w, const int32_t*
     for (int q = 0; q < 4; ++q) {
       const int32x4_t mv = vld1q_s32(mults + b * kNf4Panel + 4 * q);
       for (int r = 0; r < R; ++r) {
-        acc[r][2 * q] = vmlal_s32(acc[r][2 * q], vget_low_s32(p[r][q]), vget_low_s32(mv));
-        acc[r][2 * q + 1] = vmlal_high_s32(acc[r][2 * q + 1], p[r][q], mv);
+        acc[r][q] = vmlaq_s32(acc[r][q], vrshlq_s32(p[r][q], neg_s), mv);
       }
     }
   }
-  const int t = Nf4AccShift(k);
   for (int r = 0; r < R; ++r) {
-    int64_t s[16];
-    for (int i = 0; i < 8; ++i) vst1q_s64(s + 2 * i, acc[r][i]);
     int32_t out[16];
-    for (size_t i = 0; i < valid; ++i) {
-      out[i] = Nf4Finish(s[i], t, m.bias != nullptr ? m.bias[n0 + i] : 0);
-    }
+    for (int i = 0; i < 4; ++i) vst1q_s32(out + 4 * i, acc[r][i]);
+    for (size_t i = 0; i < valid; ++i) out[i] += m.bias != nullptr ? m.bias[n0 + i] : 0;
     GemmEpilogueScalar(ep, out, valid, n0, c + r * ldc_bytes);
   }
 }

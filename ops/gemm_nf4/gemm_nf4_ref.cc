@@ -7,10 +7,22 @@
 
 namespace intformer {
 
-int Nf4AccShift(size_t k) {
-  int log2 = 0;
-  while ((size_t{1} << log2) < k) ++log2;
-  return log2 - 1 > 1 ? log2 - 1 : 1;
+namespace {
+int BlocksLog2(size_t k) {  // L = ceil(log2(k / 64)), 0 for k <= 64
+  int l = 0;
+  while ((size_t{1} << l) * kNf4Block < k) ++l;
+  return l;
+}
+}  // namespace
+
+int Nf4BlockShift(size_t k) {
+  const int l = BlocksLog2(k);
+  return l - 1 > 5 ? l - 1 : 5;
+}
+
+int32_t Nf4MaxMult(size_t k) {
+  const int l = BlocksLog2(k);
+  return l <= 6 ? (int32_t{1} << (15 - l)) - 1 : 511;
 }
 
 bool Nf4MatrixValid(const Nf4Matrix& w, const char** why) {
@@ -30,10 +42,11 @@ bool Nf4MatrixValid(const Nf4Matrix& w, const char** why) {
   for (size_t g = 0; g < Nf4Groups(w.n, w.k); ++g) {
     if (w.absmax2[g] < 0 || w.absmax2[g] >= (1 << 30)) return fail("absmax2 outside [0, 2^30)");
   }
-  if (w.offset < -kNf4MaxMult || w.offset > kNf4MaxMult) return fail("offset beyond 32767");
+  if (w.offset < -kNf4MaxOffset || w.offset > kNf4MaxOffset) return fail("offset beyond 32767");
+  const int64_t max_mult = Nf4MaxMult(w.k);
   for (size_t i = 0; i < Nf4Blocks(w.n, w.k); ++i) {
     const int64_t m = Nf4BlockMult(w, i);
-    if (m < -kNf4MaxMult || m > kNf4MaxMult) return fail("a block multiplier beyond 32767");
+    if (m < -max_mult || m > max_mult) return fail("a block multiplier beyond Nf4MaxMult(k)");
   }
   if (w.bias != nullptr) {
     for (size_t i = 0; i < w.n; ++i) {
@@ -46,7 +59,7 @@ bool Nf4MatrixValid(const Nf4Matrix& w, const char** why) {
 void Nf4GemmRef(const Nf4GemmArgs& args) {
   const Nf4Matrix& w = *args.w;
   const size_t kb = w.k / kNf4Block;
-  const int t = Nf4AccShift(w.k);
+  const int s = Nf4BlockShift(w.k);
   const size_t out_size = args.epilogue->output == GemmOutput::kS8Requant ? 1 : 4;
   std::vector<int64_t> mult(kb);
   for (size_t n = args.n_begin; n < args.n_end; ++n) {
@@ -54,15 +67,17 @@ void Nf4GemmRef(const Nf4GemmArgs& args) {
     const int32_t bias = w.bias != nullptr ? w.bias[n] : 0;
     for (size_t r = 0; r < args.m; ++r) {
       const int8_t* a_row = args.a + r * args.lda;
-      int64_t acc = 0;
+      // int64 only to state the bound once: every partial sum is below 2^31 in magnitude
+      // (gemm_nf4.h), so int32 arithmetic would give the same bits.
+      int64_t acc = bias;
       for (size_t b = 0; b < kb; ++b) {
         int32_t p = 0;
         for (size_t kk = b * kNf4Block; kk < (b + 1) * kNf4Block; ++kk) {
           p += int32_t{a_row[kk]} * kNf4Levels[Nf4Code(w.codes, w.k, n, kk)];
         }
-        acc += mult[b] * p;
+        acc += mult[b] * Nf4BlockRound(p, s);
       }
-      const int32_t v = Nf4Finish(acc, t, bias);
+      const int32_t v = static_cast<int32_t>(acc);
       GemmEpilogueScalar(*args.epilogue, &v, 1, n,
                          static_cast<char*>(args.c) + r * args.ldc * out_size);
     }

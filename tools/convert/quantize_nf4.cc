@@ -35,7 +35,7 @@ Status AddNf4Linear(const std::string& key, const float* w, const float* b, size
                     double s_in, const std::vector<double>& s_out, ModelWriter* out) {
   double unit = 0;
   INTFORMER_RETURN_IF_ERROR(AddNf4Tensor(key, w, n, k, out, &unit));
-  const double acc_scale = s_in * unit * std::ldexp(1.0, Nf4AccShift(k)) / 127.0;
+  const double acc_scale = s_in * unit * std::ldexp(1.0, Nf4BlockShift(k)) / 127.0;
   std::vector<int32_t> bias(n, 0), scale(2 * n);
   for (size_t r = 0; r < n; ++r) {
     if (b != nullptr) {

@@ -19,7 +19,7 @@ Status AddNf4Tensor(const std::string& key, const float* w, size_t n, size_t k, 
                     double* unit);
 
 // y = x W^T + b: the NF4 tensors plus "<key>.bias" s32 [n] and "<key>.scale" s32 [n, 2] with
-// accumulator scale s_in * U * 2^t / 127 (t = Nf4AccShift(k)). s_out: one value or n.
+// accumulator scale s_in * U * 2^s / 127 (s = Nf4BlockShift(k)). s_out: one value or n.
 Status AddNf4Linear(const std::string& key, const float* w, const float* b, size_t n, size_t k,
                     double s_in, const std::vector<double>& s_out, ModelWriter* out);
 

@@ -141,13 +141,13 @@ bool QuantizeNf4(const float* w, size_t n, size_t k, Nf4Quantized* out, std::str
     }
   }
   // Integer form. U leaves a little headroom; grown until every multiplier fits (the integer
-  // rounding can push the largest one a unit past 32767).
+  // rounding can push the largest one a unit past Nf4MaxMult(k), which depends on k).
   double max_dq = 0;
   for (size_t b = 0; b < blocks; ++b) max_dq = std::max(max_dq, std::fabs(q.DequantAbsmax(b)));
   if (max_dq == 0) max_dq = 1;
   q.dq_code.resize(256);
   for (size_t i = 0; i < 256; ++i) q.dq_code[i] = static_cast<int32_t>(std::lround(dyn[i] * 1073741824.0));
-  q.unit = max_dq / (kNf4MaxMult - 2);
+  q.unit = max_dq / (Nf4MaxMult(k) - 2);
   q.packed = PackNf4Codes(q.code.data(), n, k);
   for (int attempt = 0; attempt < 64; ++attempt, q.unit *= 1.001) {
     q.g.resize(groups);
@@ -161,7 +161,7 @@ bool QuantizeNf4(const float* w, size_t n, size_t k, Nf4Quantized* out, std::str
     const char* reason = nullptr;
     if (ok && Nf4MatrixValid(q.View(), &reason)) return true;
   }
-  if (why) *why = "no unit U keeps every NF4 block multiplier within 32767";
+  if (why) *why = "no unit U keeps every NF4 block multiplier within Nf4MaxMult(k)";
   return false;
 }
 

@@ -14,7 +14,8 @@
 // All in double here (bitsandbytes computes in float32; the difference is below float32's ulp
 // of each quantity and never changes a code except on exact float32 ties).
 //
-// Integer form (U = a per-tensor unit, max |dequantized absmax| / 32767 up to a tiny margin):
+// Integer form (U = a per-tensor unit, max |dequantized absmax| / Nf4MaxMult(k) up to a tiny
+// margin; Nf4MaxMult is 2047 for K = 768, 511 for K = 3072):
 //   dq_code[q] = round(dyn[q] * 2^30),  G_g = round(absmax2_g / U * 2^15),  offset = round(offset / U)
 // so that gemm_nf4's mult(n, b) ~= dequantized absmax_b / U within about one unit.
 #ifndef INTFORMER_TOOLS_OFFLINE_NF4_PARAMS_H_

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "runtime/threadpool.h"
@@ -67,38 +68,54 @@ TEST(Nf4GemmRef, LevelsAreRoundedNf4Table) {
   }
 }
 
-TEST(Nf4GemmRef, AccShiftKeepsTheBoundUnder2To30) {
+// The range analysis of gemm_nf4.h: Q and mult fit int16 (one vpdpwssd / vpmaddwd per block
+// step), |sum_b mult * Q| < 2^30 for every K, and the split leaves at most 4x headroom.
+TEST(Nf4GemmRef, BlockShiftAndMultBoundKeepTheSumUnder2To30) {
+  const int64_t p_max = 64 * 128 * 127;  // |P| over one block
   for (size_t k = 64; k <= kGemmMaxK; k += 64) {
-    const int t = Nf4AccShift(k);
-    const double bound = double(k) * 128 * 127 * kNf4MaxMult;
-    EXPECT_LT(std::ldexp(bound, -t) + 1, std::ldexp(1.0, 30)) << "k " << k;
-    EXPECT_GE(std::ldexp(bound, 1 - t), std::ldexp(1.0, 29)) << "t larger than needed, k " << k;
+    const int s = Nf4BlockShift(k);
+    const int64_t mult = Nf4MaxMult(k);
+    const int64_t q = std::max((p_max + (1 << (s - 1))) >> s, -((-p_max + (1 << (s - 1))) >> s));
+    EXPECT_LT(q, 1 << 15) << "k " << k;
+    EXPECT_LE(mult, 32767) << "k " << k;
+    const int64_t bound = int64_t(k / 64) * mult * q;
+    EXPECT_LT(bound, int64_t{1} << 30) << "k " << k;
+    EXPECT_GT(bound, int64_t{1} << 28) << "range left unused, k " << k;
   }
+  EXPECT_EQ(Nf4BlockShift(768), 5);
+  EXPECT_EQ(Nf4MaxMult(768), 2047);
+  EXPECT_EQ(Nf4BlockShift(3072), 5);
+  EXPECT_EQ(Nf4MaxMult(3072), 511);
+  EXPECT_EQ(Nf4BlockShift(kGemmMaxK), 9);
 }
 
 // ref against an int64 evaluation written from the contract, on unpacked codes.
 TEST(Nf4GemmRef, MatchesContractInInt64) {
   test::Rng rng(1);
   INTFORMER_SEED_TRACE(rng);
-  for (size_t k : {64, 192, 768}) {
+  for (size_t k : {64, 192, 768, 4160}) {  // 4160: 65 blocks, s = 6
     Problem p = MakeProblem(rng, 5, 37, k, GemmOutput::kS32, true);
     const std::vector<uint8_t> c = RunNf4(Ref(), p);
     const Nf4Matrix w = p.View();
-    const int t = Nf4AccShift(k);
+    const int s = Nf4BlockShift(k);
     for (size_t i = 0; i < p.m; ++i) {
       for (size_t n = 0; n < w.n; ++n) {
-        int64_t acc = 0;
-        for (size_t kk = 0; kk < k; ++kk) {
-          const int64_t dq = p.q.dq_code[p.q.absmax_q[n * (k / 64) + kk / 64]];
+        int64_t acc = p.bias[n];
+        for (size_t b = 0; b < k / 64; ++b) {
+          const size_t blk = n * (k / 64) + b;
+          const int64_t dq = p.q.dq_code[p.q.absmax_q[blk]];
           const int64_t mult =
-              ((dq * p.q.g[(n * (k / 64) + kk / 64) / 256] + (int64_t{1} << 44)) >> 45) +
-              p.q.offset_int;
-          acc += mult * p.a[i * p.lda + kk] * kNf4Levels[p.q.code[n * k + kk]];
+              ((dq * p.q.g[blk / 256] + (int64_t{1} << 44)) >> 45) + p.q.offset_int;
+          int64_t sum = 0;
+          for (size_t kk = 64 * b; kk < 64 * (b + 1); ++kk) {
+            sum += p.a[i * p.lda + kk] * kNf4Levels[p.q.code[n * k + kk]];
+          }
+          acc += mult * ((sum + (int64_t{1} << (s - 1))) >> s);
         }
-        const int64_t v = ((acc + (int64_t{1} << (t - 1))) >> t) + p.bias[n];
+        ASSERT_LT(std::abs(acc), int64_t{1} << 31) << "the contract's int32 bound";
         int32_t got;
         std::memcpy(&got, c.data() + 4 * (i * p.ldc + n), 4);
-        ASSERT_EQ(got, SaturateS32(v)) << "k " << k << " row " << i << " channel " << n;
+        ASSERT_EQ(got, acc) << "k " << k << " row " << i << " channel " << n;
       }
     }
   }
@@ -137,21 +154,23 @@ TEST_P(Nf4GemmVariant, BitExactWithRefOnBertShapesAndThreads) {
   ASSERT_EQ(RunNf4(kernel, p, &pool), want);
 }
 
-// The contract's corners: every code at -127 or +127, a = -128 everywhere, every multiplier at
-// +-32767, the largest bias: Sat32 fires outside the contract in the same way everywhere.
+// The contract's corners: every code at -127 or +127, a = -128 or 127 everywhere, every
+// multiplier at +-Nf4MaxMult(k), the largest biases: the largest sums the bound allows, for a
+// K with s = 5 and one with s = 6.
 TEST_P(Nf4GemmVariant, BitExactWithRefOnExtremes) {
   const Nf4GemmKernel& kernel = *GetParam();
   INTFORMER_SKIP_IF_MISSING(kernel.isa);
   test::Rng rng(4);
   INTFORMER_SEED_TRACE(rng);
   for (int variant = 0; variant < 6; ++variant) {
-    Problem p = MakeProblem(rng, 9, 33, 1024, GemmOutput::kS32, true);
+    const size_t k = variant < 3 ? 1024 : 4160;
+    Problem p = MakeProblem(rng, 9, 33, k, GemmOutput::kS32, true);
     const uint8_t code = variant % 2 == 0 ? 0 : 15;
     std::fill(p.q.code.begin(), p.q.code.end(), code);
-    p.q.packed = offline::PackNf4Codes(p.q.code.data(), 33, 1024);
-    std::fill(p.a.begin(), p.a.end(), variant < 4 ? int8_t{-128} : int8_t{127});
-    std::fill(p.q.absmax_q.begin(), p.q.absmax_q.end(), variant < 2 ? 255 : 0);  // dyn +1 / -1
-    std::fill(p.q.g.begin(), p.q.g.end(), kNf4MaxMult << 15);
+    p.q.packed = offline::PackNf4Codes(p.q.code.data(), 33, k);
+    std::fill(p.a.begin(), p.a.end(), variant != 4 ? int8_t{-128} : int8_t{127});
+    std::fill(p.q.absmax_q.begin(), p.q.absmax_q.end(), variant % 3 < 2 ? 255 : 0);  // +1 / -1
+    std::fill(p.q.g.begin(), p.q.g.end(), Nf4MaxMult(k) << 15);
     p.q.offset_int = 0;
     std::fill(p.bias.begin(), p.bias.end(), variant % 3 == 0 ? kGemmMaxBias : -kGemmMaxBias - 1);
     const char* why = nullptr;
@@ -167,43 +186,51 @@ INSTANTIATE_TEST_SUITE_P(Kernels, Nf4GemmVariant,
 
 // How far the integer NF4 GEMM is from QLoRA's float path, y = a . dequant(W)^T in double with
 // the same int8 activations. Per output the error is bounded by
-//   sum_k |a_k| (|dequant W - L/127 * mult * U|) + 2^(t-1) * U / 127  (output rounding)
+//   sum_k |a_k| (|dequant W - L/127 * mult * U|) + sum_b |mult_b| 2^(s-1) U / 127
 // with |dequant W - L/127 mult U| <= (0.5/127) |mult| U + |NF4| * e_mult U, e_mult <= 1.5
-// (level rounding to 1/127, and the integer multiplier within 1.5 units of absmax / U).
+// (level rounding to 1/127, the integer multiplier within 1.5 units of absmax / U) and the
+// last term the per-block rounding of P to a multiple of 2^s.
 TEST(Nf4GemmRef, WithinBoundOfQloraFloatMatmul) {
   test::Rng rng(5);
   INTFORMER_SEED_TRACE(rng);
-  const size_t m = 16, n = 64, k = 768;
-  Problem p = MakeProblem(rng, m, n, k, GemmOutput::kS32, false);
-  const std::vector<uint8_t> c = RunNf4(Ref(), p);
-  const int t = Nf4AccShift(k);
-  const double unit = p.q.unit;
-  double max_rel = 0, sum_abs = 0, sum_ref = 0, max_ratio = 0;
-  for (size_t i = 0; i < m; ++i) {
-    for (size_t j = 0; j < n; ++j) {
-      double y = 0, bound = std::ldexp(0.5, t) * unit / 127;
-      for (size_t kk = 0; kk < k; ++kk) {
-        const double a = p.a[i * p.lda + kk];
-        y += a * p.q.Dequant(j, kk);
-        const double mult = p.q.DequantAbsmax(j * (k / 64) + kk / 64) / unit;
-        bound += std::fabs(a) * unit *
-                 ((0.5 / 127) * (std::fabs(mult) + 1.5) +
-                  std::fabs(offline::kNf4Table[p.q.code[j * k + kk]]) * 1.5);
+  for (size_t k : {768, 3072}) {
+    const size_t m = 16, n = 64;
+    Problem p = MakeProblem(rng, m, n, k, GemmOutput::kS32, false);
+    const std::vector<uint8_t> c = RunNf4(Ref(), p);
+    const Nf4Matrix w = p.View();
+    const int s = Nf4BlockShift(k);
+    const double unit = p.q.unit;
+    double sum_abs = 0, sum_ref = 0, max_ratio = 0;
+    for (size_t i = 0; i < m; ++i) {
+      for (size_t j = 0; j < n; ++j) {
+        double y = 0, bound = 0;
+        for (size_t b = 0; b < k / 64; ++b) {
+          bound += std::fabs(double(Nf4BlockMult(w, j * (k / 64) + b))) * std::ldexp(0.5, s) *
+                   unit / 127;
+        }
+        for (size_t kk = 0; kk < k; ++kk) {
+          const double a = p.a[i * p.lda + kk];
+          y += a * p.q.Dequant(j, kk);
+          const double mult = p.q.DequantAbsmax(j * (k / 64) + kk / 64) / unit;
+          bound += std::fabs(a) * unit *
+                   ((0.5 / 127) * (std::fabs(mult) + 1.5) +
+                    std::fabs(offline::kNf4Table[p.q.code[j * k + kk]]) * 1.5);
+        }
+        int32_t acc;
+        std::memcpy(&acc, c.data() + 4 * (i * p.ldc + j), 4);
+        const double got = std::ldexp(double(acc), s) * unit / 127;
+        const double err = std::fabs(got - y);
+        ASSERT_LE(err, bound) << "k " << k << " row " << i << " channel " << j;
+        max_ratio = std::max(max_ratio, err / bound);
+        sum_abs += err;
+        sum_ref += std::fabs(y);
       }
-      int32_t acc;
-      std::memcpy(&acc, c.data() + 4 * (i * p.ldc + j), 4);
-      const double got = std::ldexp(double(acc), t) * unit / 127;
-      const double err = std::fabs(got - y);
-      ASSERT_LE(err, bound) << "row " << i << " channel " << j;
-      max_ratio = std::max(max_ratio, err / bound);
-      sum_abs += err;
-      sum_ref += std::fabs(y);
-      max_rel = std::max(max_rel, err / (std::fabs(y) + 1e-12));
     }
+    std::printf("NF4 integer GEMM vs QLoRA float (K = %zu, s = %d, max mult %d): mean |err| / "
+                "mean |y| = %.2e, max err / bound = %.3f\n", k, s, Nf4MaxMult(k),
+                sum_abs / sum_ref, max_ratio);
+    RecordProperty("nf4_rel_error_k" + std::to_string(k), std::to_string(sum_abs / sum_ref));
   }
-  std::printf("NF4 integer GEMM vs QLoRA float (K = %zu): mean |err| / mean |y| = %.2e, "
-              "max err / bound = %.3f\n", k, sum_abs / sum_ref, max_ratio);
-  RecordProperty("nf4_rel_error", std::to_string(sum_abs / sum_ref));
 }
 
 }  // namespace
