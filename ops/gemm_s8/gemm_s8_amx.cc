@@ -30,6 +30,7 @@
 #include <cstring>
 
 #include "ops/gemm_s8/gemm_s8_variants.h"
+#include "ops/gemm_s8/gemm_s8_epilogue_avx512_inl.h"
 #include "ops/requant/requant_avx512_inl.h"
 
 namespace intformer {
@@ -68,46 +69,6 @@ inline int32_t LoadA4(const int8_t* a, size_t off, size_t k) {
   uint32_t v = 0;
   std::memcpy(&v, a + off, off + 4 <= k ? 4 : k - off);
   return static_cast<int32_t>(v ^ 0x80808080u);
-}
-
-struct Epi {
-  GemmOutput output;
-  bool per_channel;
-  const Dyadic* scale;
-  __m512i lo64, hi64;
-};
-
-inline void LoadScale16(const Epi& e, size_t n, __mmask16 mask, __m512i* mult, __m512i* shift) {
-  if (!e.per_channel) {
-    *mult = _mm512_set1_epi32(e.scale[0].mult);
-    *shift = _mm512_set1_epi32(e.scale[0].shift);
-    return;
-  }
-  if (mask == 0xffff) {
-    LoadDyadic16Avx512(e.scale + n, mult, shift);
-    return;
-  }
-  alignas(64) Dyadic tmp[16];
-  for (size_t i = 0; i < 16; ++i) tmp[i] = (mask >> i) & 1 ? e.scale[n + i] : Dyadic{0, 1};
-  LoadDyadic16Avx512(tmp, mult, shift);
-}
-
-inline void Store16(const Epi& e, __m512i acc, __m512i mult, __m512i shift, size_t n,
-                    __mmask16 mask, char* c_row) {
-  switch (e.output) {
-    case GemmOutput::kS32:
-      _mm512_mask_storeu_epi32(reinterpret_cast<int32_t*>(c_row) + n, mask, acc);
-      break;
-    case GemmOutput::kS32Requant:
-      _mm512_mask_storeu_epi32(reinterpret_cast<int32_t*>(c_row) + n, mask,
-                               RequantClampAvx512(acc, mult, shift, e.lo64, e.hi64));
-      break;
-    case GemmOutput::kS8Requant:
-      _mm_mask_storeu_epi8(
-          reinterpret_cast<int8_t*>(c_row) + n, mask,
-          _mm512_cvtepi32_epi8(RequantClampAvx512(acc, mult, shift, e.lo64, e.hi64)));
-      break;
-  }
 }
 
 // 128 * sum_k B[n][k] over the first `groups` groups (those the tiles multiply signed; the
