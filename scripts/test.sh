@@ -21,12 +21,13 @@ skipped=0
 status=0
 report=()
 
-# Adds the counts of every "N% tests passed, F tests failed out of T" line in a log.
+# Adds the counts of every ctest closing line ("N% tests passed, F tests failed out of T") in a
+# log; test_cross.sh's own summary lines repeat them with a prefix and are not counted again.
 count() {
   while read -r f t; do
     passed=$((passed + t - f))
     failed=$((failed + f))
-  done < <(sed -nE 's/.*tests passed, ([0-9]+) tests? failed out of ([0-9]+).*/\1 \2/p' "$1")
+  done < <(sed -nE 's/^[0-9]+% tests passed, ([0-9]+) tests? failed out of ([0-9]+).*/\1 \2/p' "$1")
   # ctest counts a skipped test as passed; the closing line does not.
   local s
   s=$(grep -cE '^[[:space:]]+[0-9]+ - .*\(Skipped\)$' "$1" || true)
