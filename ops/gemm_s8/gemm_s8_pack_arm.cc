@@ -9,15 +9,14 @@
 
 namespace intformer {
 
-size_t GemmPackedSizeNeon(size_t n, size_t k) {
-  return GemmRound64((n + kGemmNeonNr - 1) / kGemmNeonNr * GemmBlockBytesNeon(k));
-}
+namespace {
 
-void GemmPackNeon(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
-                  const int32_t* bias, void* packed) {
-  constexpr size_t kNr = kGemmNeonNr, kKc = kGemmNeonKc;
-  std::memset(packed, 0, GemmPackedSizeNeon(n, k));
-  const size_t block_bytes = GemmBlockBytesNeon(k);
+// All three ARM layouts are one shape: blocks of kNr channels, each [kNr int32 biases] then K in
+// chunks of kKc values per channel (neon 16, sdot 4, smmla 8), zero-padded to the block size.
+template <size_t kNr, size_t kKc>
+void PackArmBlocks(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
+                   const int32_t* bias, size_t block_bytes, size_t packed_size, void* packed) {
+  std::memset(packed, 0, packed_size);
   for (size_t j = 0; j < n; ++j) {
     int8_t* blk = static_cast<int8_t*>(packed) + (j / kNr) * block_bytes;
     const int32_t bj = bias != nullptr ? bias[j] : 0;
@@ -27,6 +26,18 @@ void GemmPackNeon(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t 
       pb[(kk / kKc) * kNr * kKc + kk % kKc] = GemmLoadB(b, ldb, layout, j, kk);
     }
   }
+}
+
+}  // namespace
+
+size_t GemmPackedSizeNeon(size_t n, size_t k) {
+  return GemmRound64((n + kGemmNeonNr - 1) / kGemmNeonNr * GemmBlockBytesNeon(k));
+}
+
+void GemmPackNeon(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
+                  const int32_t* bias, void* packed) {
+  PackArmBlocks<kGemmNeonNr, kGemmNeonKc>(b, ldb, layout, n, k, bias, GemmBlockBytesNeon(k),
+                                          GemmPackedSizeNeon(n, k), packed);
 }
 
 size_t GemmPackedSizeNeonDot(size_t n, size_t k) {
@@ -35,18 +46,8 @@ size_t GemmPackedSizeNeonDot(size_t n, size_t k) {
 
 void GemmPackNeonDot(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
                      const int32_t* bias, void* packed) {
-  constexpr size_t kNr = kGemmNeonDotNr;  // K in groups of 4 (sdot) inside the 16-value chunks
-  std::memset(packed, 0, GemmPackedSizeNeonDot(n, k));
-  const size_t block_bytes = GemmBlockBytesNeonDot(k);
-  for (size_t j = 0; j < n; ++j) {
-    int8_t* blk = static_cast<int8_t*>(packed) + (j / kNr) * block_bytes;
-    const int32_t bj = bias != nullptr ? bias[j] : 0;
-    std::memcpy(blk + (j % kNr) * sizeof(int32_t), &bj, sizeof(bj));
-    int8_t* pb = blk + kNr * sizeof(int32_t) + (j % kNr) * 4;
-    for (size_t kk = 0; kk < k; ++kk) {
-      pb[(kk / 4) * kNr * 4 + kk % 4] = GemmLoadB(b, ldb, layout, j, kk);
-    }
-  }
+  PackArmBlocks<kGemmNeonDotNr, 4>(b, ldb, layout, n, k, bias, GemmBlockBytesNeonDot(k),
+                                   GemmPackedSizeNeonDot(n, k), packed);
 }
 
 size_t GemmPackedSizeI8mm(size_t n, size_t k) {
@@ -55,18 +56,8 @@ size_t GemmPackedSizeI8mm(size_t n, size_t k) {
 
 void GemmPackI8mm(const int8_t* b, size_t ldb, BLayout layout, size_t n, size_t k,
                   const int32_t* bias, void* packed) {
-  constexpr size_t kNr = kGemmI8mmNr, kKc = kGemmI8mmKc;
-  std::memset(packed, 0, GemmPackedSizeI8mm(n, k));
-  const size_t block_bytes = GemmBlockBytesI8mm(k);
-  for (size_t j = 0; j < n; ++j) {
-    int8_t* blk = static_cast<int8_t*>(packed) + (j / kNr) * block_bytes;
-    const int32_t bj = bias != nullptr ? bias[j] : 0;
-    std::memcpy(blk + (j % kNr) * sizeof(int32_t), &bj, sizeof(bj));
-    int8_t* pb = blk + kNr * sizeof(int32_t) + (j % kNr) * kKc;
-    for (size_t kk = 0; kk < k; ++kk) {
-      pb[(kk / kKc) * kNr * kKc + kk % kKc] = GemmLoadB(b, ldb, layout, j, kk);
-    }
-  }
+  PackArmBlocks<kGemmI8mmNr, kGemmI8mmKc>(b, ldb, layout, n, k, bias, GemmBlockBytesI8mm(k),
+                                          GemmPackedSizeI8mm(n, k), packed);
 }
 
 }  // namespace intformer
