@@ -34,7 +34,8 @@
 // as low and high nibbles, two groups of 4 k in exactly the operand order of vpdpbusd (16
 // channels x 4 bytes), of AVX2's 8-channel halves and of sdot's 4-channel quarters.
 //
-// Variants (one table, best first, ref last; gemm_nf4_dispatch.cc): avx512vnni (vpshufb table
+// Variants (one table, best first, ref last; gemm_nf4_dispatch.cc): amx (tdpbssd per block of
+// 16 rows x 16 channels x 64 k, block step vpsrad + vpdpwssd), avx512vnni (vpshufb table
 // lookup + vpdpbusd, block step vpsravd + vpdpwssd), avx2 (vpshufb + sign trick + vpmaddubsw,
 // block step vpmaddwd), neondot (vqtbl1q + sdot, block step vrshl + vmla), ref.
 #ifndef INTFORMER_OPS_GEMM_NF4_GEMM_NF4_H_

@@ -24,6 +24,7 @@
 #include <cstring>
 #include <vector>
 
+#include "ops/gemm_nf4/gemm_nf4_avx512_inl.h"
 #include "ops/gemm_nf4/gemm_nf4_variants.h"
 #include "ops/requant/requant_avx512_inl.h"
 
@@ -34,8 +35,8 @@
 namespace intformer {
 namespace {
 
-constexpr size_t kCols = 3;                  // zmm columns (16 channels each) per tile
-constexpr size_t kNr = kCols * kNf4Panel;    // 48 channels per strip
+constexpr size_t kCols = kNf4StripCols;      // zmm columns (16 channels each) per tile
+constexpr size_t kNr = kNf4StripNr;          // 48 channels per strip
 constexpr size_t kMr = kNf4Avx512Mr;         // 8 rows per tile
 
 inline int32_t Load4(const uint8_t* p) {
@@ -61,10 +62,6 @@ struct Epi {
   int s;
   __m512i lo64, hi64;
 };
-
-__mmask16 LaneMask(size_t valid) {
-  return valid >= 16 ? __mmask16(0xffff) : __mmask16((1u << valid) - 1);
-}
 
 // The 16 outputs acc of channels n.. (valid lanes: mask) through gemm_s8's epilogue.
 inline void Store16(const GemmEpilogue& ep, const Epi& e, __m512i acc, size_t n, size_t valid,
@@ -184,84 +181,6 @@ constexpr TileFn kTiles[kMr][kCols] = {NF4_TILES(1), NF4_TILES(2), NF4_TILES(3),
                                        NF4_TILES(5), NF4_TILES(6), NF4_TILES(7), NF4_TILES(8)};
 #undef NF4_TILES
 
-// Decodes codes panels p0 .. p0 + cols - 1 into w (group-major, cols x 64 bytes per group) and
-// the block-start values init[b][16c + i] = 2^(s-1) - 128 * SW.
-void DecodeStrip(const Nf4Matrix& m, size_t p0, size_t cols, int s, int8_t* w, int32_t* init) {
-  const __m512i table = _mm512_broadcast_i32x4(
-      _mm_loadu_si128(reinterpret_cast<const __m128i*>(kNf4Levels)));
-  const __m512i low4 = _mm512_set1_epi8(0x0f);
-  const __m512i ones = _mm512_set1_epi8(1);
-  const __m512i rnd = _mm512_set1_epi32(int32_t{1} << (s - 1));
-  const size_t stride = cols * 64;  // bytes per group of 4 k
-  for (size_t c = 0; c < cols; ++c) {
-    const uint8_t* src = m.codes + (p0 + c) * kNf4Panel * m.k / 2;
-    int8_t* dst = w + 64 * c;
-    for (size_t b = 0; b < m.k / kNf4Block; ++b) {
-      __m512i sw = _mm512_setzero_si512();
-      for (size_t j = 0; j < kNf4Block / 8; ++j, src += 64, dst += 2 * stride) {
-        const __m512i x = _mm512_loadu_si512(src);
-        const __m512i lo = _mm512_shuffle_epi8(table, _mm512_and_si512(x, low4));
-        const __m512i hi =
-            _mm512_shuffle_epi8(table, _mm512_and_si512(_mm512_srli_epi16(x, 4), low4));
-        _mm512_store_si512(dst, lo);
-        _mm512_store_si512(dst + stride, hi);
-        sw = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(sw, ones, lo), ones, hi);
-      }
-      _mm512_store_si512(init + b * kNr + 16 * c, _mm512_sub_epi32(rnd, _mm512_slli_epi32(sw, 7)));
-    }
-  }
-}
-
-// mults[b][i] = the int16 pair (mult(n0 + i, b), 0) for i < valid, else 0: ref's Nf4BlockMult
-// 16 channels at a time (gathers of the u8 codes, dq_code and G; int64 products by vpmuldq on
-// the even and odd dwords; vpsraq). Gathering a u8 reads a dword, so a strip whose last code
-// byte lies within 3 bytes of the array's end takes the scalar definition instead.
-void StripMults(const Nf4Matrix& m, size_t n0, size_t valid, int32_t* mults) {
-  const size_t kb = m.k / kNf4Block;
-  if ((n0 + valid) * kb + 3 > Nf4Blocks(m.n, m.k)) {
-    for (size_t b = 0; b < kb; ++b) {
-      for (size_t i = 0; i < kNr; ++i) {
-        const int64_t mu = i < valid ? Nf4BlockMult(m, (n0 + i) * kb + b) : 0;
-        mults[b * kNr + i] = static_cast<int32_t>(static_cast<uint32_t>(mu) & 0xffffu);
-      }
-    }
-    return;
-  }
-  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m512i rnd = _mm512_set1_epi64(int64_t{1} << (kNf4DqShift - 1));
-  const __m512i offset = _mm512_set1_epi32(m.offset);
-  const __m512i low16 = _mm512_set1_epi32(0xffff), low8 = _mm512_set1_epi32(0xff);
-  for (size_t c = 0; c < kNr; c += 16) {
-    const __mmask16 mask = c >= valid ? 0 : LaneMask(valid - c);
-    const __m512i first = _mm512_mullo_epi32(
-        _mm512_add_epi32(lane, _mm512_set1_epi32(static_cast<int32_t>(n0 + c))),
-        _mm512_set1_epi32(static_cast<int32_t>(kb)));
-    for (size_t b = 0; b < kb; ++b) {
-      const __m512i idx = _mm512_add_epi32(first, _mm512_set1_epi32(static_cast<int32_t>(b)));
-      const __m512i z = _mm512_setzero_si512();
-      const __m512i q = _mm512_and_si512(
-          _mm512_mask_i32gather_epi32(z, mask, idx, m.absmax_q, 1), low8);
-      const __m512i dq = _mm512_mask_i32gather_epi32(z, mask, q, m.dq_code, 4);
-      const __m512i g = _mm512_mask_i32gather_epi32(z, mask, _mm512_srli_epi32(idx, 8),
-                                                    m.absmax2, 4);
-      const __m512i even = _mm512_srai_epi64(_mm512_add_epi64(_mm512_mul_epi32(dq, g), rnd),
-                                             kNf4DqShift);
-      const __m512i odd = _mm512_srai_epi64(
-          _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(dq, 32), _mm512_srli_epi64(g, 32)),
-                           rnd),
-          kNf4DqShift);
-      const __m512i mu = _mm512_mask_blend_epi32(__mmask16(0xaaaa), even,
-                                                 _mm512_slli_epi64(odd, 32));
-      _mm512_store_si512(mults + b * kNr + c,
-                         _mm512_maskz_and_epi32(mask, _mm512_add_epi32(mu, offset), low16));
-    }
-  }
-}
-
-int32_t* Align64(int32_t* p) {
-  while (reinterpret_cast<uintptr_t>(p) % 64 != 0) ++p;
-  return p;
-}
 
 }  // namespace
 

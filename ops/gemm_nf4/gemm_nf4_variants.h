@@ -22,6 +22,8 @@ inline void Nf4PanelMults(const Nf4Matrix& w, size_t p, int32_t* out) {
   }
 }
 
+constexpr uint32_t kNf4AmxMr = 16;
+void Nf4GemmAmx(const Nf4GemmArgs& args);
 constexpr uint32_t kNf4Avx512Mr = 8;
 void Nf4GemmAvx512Vnni(const Nf4GemmArgs& args);
 constexpr uint32_t kNf4Avx2Mr = 3;
