@@ -165,8 +165,11 @@ void ByteBpeModel::BpePiece(std::string_view bytes, std::vector<int32_t>* ids) c
   for (int32_t i = 0; i >= 0 && i < n; i = next[i]) ids->push_back(sym[i]);
   if (cacheable) {
     std::lock_guard<std::mutex> lock(cache_mu_);
-    if (cache_.size() < kCacheCapacity) {
-      cache_.emplace(std::string(bytes), std::vector<int32_t>(ids->begin() + first, ids->end()));
+    const size_t cost = kCacheEntryOverhead + bytes.size() + (ids->size() - first) * sizeof(int32_t);
+    if (cache_bytes_ + cost <= kCacheBudgetBytes &&
+        cache_.emplace(std::string(bytes), std::vector<int32_t>(ids->begin() + first, ids->end()))
+            .second) {
+      cache_bytes_ += cost;
     }
   }
 }
