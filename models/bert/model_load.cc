@@ -265,16 +265,20 @@ Status BindWeights(const ModelFile& f, const ModelInfo& info, const GemmKernel& 
 Status LoadTokenizer(const ModelFile& f, std::unique_ptr<Tokenizer>* out) {
   const uint8_t* d = nullptr;
   size_t n = 0;
-  tokenizers::TokenizerData td;
+  tokenizers::TokenizerSettings settings;
   INTFORMER_RETURN_IF_ERROR(f.GetBytes("tokenizer.settings", &d, &n));
   tokenizers::Status ts = tokenizers::ParseSettings(
-      std::string_view(reinterpret_cast<const char*>(d), n), &td.settings);
+      std::string_view(reinterpret_cast<const char*>(d), n), &settings);
   if (!ts.ok()) return Status(INTFORMER_ERROR_TOKENIZER, "tokenizer.settings: " + ts.message);
+  // The tokenizer parses the vocabulary and merges straight from the mapped file: copying them
+  // first (RoBERTa: 1.3 MiB) would only raise the load-time peak of the resident set.
   INTFORMER_RETURN_IF_ERROR(f.GetBytes("tokenizer.vocab", &d, &n));
-  td.vocab.assign(reinterpret_cast<const char*>(d), n);
+  const std::string_view vocab(reinterpret_cast<const char*>(d), n);
   INTFORMER_RETURN_IF_ERROR(f.GetBytes("tokenizer.merges", &d, &n));
-  td.merges.assign(reinterpret_cast<const char*>(d), n);
-  ts = Tokenizer::Create(td, out);
+  const std::string_view merges(reinterpret_cast<const char*>(d), n);
+  ts = settings.kind == tokenizers::TokenizerKind::kWordPiece
+           ? Tokenizer::CreateWordPiece(vocab, settings, out)
+           : Tokenizer::CreateByteLevelBpe(vocab, merges, settings, out);
   if (!ts.ok()) return Status(INTFORMER_ERROR_TOKENIZER, "stored tokenizer: " + ts.message);
   return Status::Ok();
 }

@@ -1,5 +1,6 @@
 #include "models/tokenizers/byte_bpe.h"
 
+#include <algorithm>
 #include <queue>
 
 #include "models/tokenizers/unicode.h"
@@ -18,6 +19,39 @@ char32_t ByteToUnicode(uint8_t b) {
   return 256 + rank;
 }
 
+size_t ByteBpeModel::MergeSlot(int32_t a, int32_t b) const {
+  const uint64_t key =
+      (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b);
+  const size_t mask = merge_slots_.size() - 1;
+  // Fibonacci hashing: the product's top bits mix both ids into the slot index.
+  for (size_t i = static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> merge_shift_);;
+       i = (i + 1) & mask) {
+    const int32_t r = merge_slots_[i];
+    if (r < 0 || (merges_[r].left == a && merges_[r].right == b)) return i;
+  }
+}
+
+int32_t ByteBpeModel::FindMerge(int32_t a, int32_t b) const {
+  return merge_slots_.empty() ? -1 : merge_slots_[MergeSlot(a, b)];
+}
+
+void ByteBpeModel::AddMerge(int32_t a, int32_t b, int32_t merged) {
+  if (2 * (merges_.size() + 1) > merge_slots_.size()) {
+    size_t cap = 16;
+    int bits = 4;
+    for (; cap < 2 * (merges_.size() + 1); cap *= 2) ++bits;
+    std::vector<int32_t> old(cap, -1);
+    old.swap(merge_slots_);
+    merge_shift_ = 64 - bits;
+    for (int32_t r : old) {
+      if (r >= 0) merge_slots_[MergeSlot(merges_[r].left, merges_[r].right)] = r;
+    }
+  }
+  const size_t slot = MergeSlot(a, b);
+  merges_.push_back(Merge{a, b, merged});
+  merge_slots_[slot] = static_cast<int32_t>(merges_.size() - 1);
+}
+
 Status ByteBpeModel::Create(Vocab vocab, std::string_view merges_txt, const TokenizerSettings& s,
                             std::unique_ptr<ByteBpeModel>* out) {
   std::unique_ptr<ByteBpeModel> m(new ByteBpeModel());
@@ -32,7 +66,11 @@ Status ByteBpeModel::Create(Vocab vocab, std::string_view merges_txt, const Toke
     }
   }
   // merges.txt: optional "#version" lines, then "left right" per line; rank = line order.
-  uint32_t rank = 0;
+  const size_t lines = static_cast<size_t>(std::count(merges_txt.begin(), merges_txt.end(), '\n'));
+  if (lines >= static_cast<size_t>(INT32_MAX)) {
+    return Status::Error(StatusCode::kBadMerges, "merges.txt has too many lines");
+  }
+  m->merges_.reserve(lines + 1);
   size_t pos = 0, line_no = 0;
   std::string merged;
   while (pos < merges_txt.size()) {
@@ -57,8 +95,9 @@ Status ByteBpeModel::Create(Vocab vocab, std::string_view merges_txt, const Toke
       return Status::Error(StatusCode::kBadMerges, "merges.txt line " + std::to_string(line_no) +
                                                        ": token not in the vocabulary");
     }
-    m->merges_[PairKey(ia, ib)] = Merge{rank++, im};
+    m->AddMerge(ia, ib, im);
   }
+  m->merges_.shrink_to_fit();
   m->vocab_ = std::move(vocab);
   *out = std::move(m);
   return Status::Ok();
@@ -97,15 +136,15 @@ void ByteBpeModel::BpePiece(std::string_view bytes, std::vector<int32_t>* ids) c
     next[i] = i + 1 < n ? i + 1 : -1;
   }
   struct Cand {
-    uint32_t rank;
+    int32_t rank;
     int32_t pos, left, right;
     bool operator>(const Cand& o) const { return rank != o.rank ? rank > o.rank : pos > o.pos; }
   };
   std::priority_queue<Cand, std::vector<Cand>, std::greater<Cand>> heap;
   auto push = [&](int32_t i) {
     if (i < 0 || next[i] < 0) return;
-    auto it = merges_.find(PairKey(sym[i], sym[next[i]]));
-    if (it != merges_.end()) heap.push(Cand{it->second.rank, i, sym[i], sym[next[i]]});
+    const int32_t rank = FindMerge(sym[i], sym[next[i]]);
+    if (rank >= 0) heap.push(Cand{rank, i, sym[i], sym[next[i]]});
   };
   for (int32_t i = 0; i + 1 < n; ++i) push(i);
   while (!heap.empty()) {
@@ -115,7 +154,7 @@ void ByteBpeModel::BpePiece(std::string_view bytes, std::vector<int32_t>* ids) c
     // Stale entry: either side changed since it was queued (ids only ever grow into longer
     // tokens, so equal ids mean the same pair).
     if (sym[c.pos] != c.left || r < 0 || sym[r] != c.right) continue;
-    sym[c.pos] = merges_.find(PairKey(c.left, c.right))->second.id;
+    sym[c.pos] = merges_[static_cast<size_t>(c.rank)].merged;
     sym[r] = -1;
     next[c.pos] = next[r];
     if (next[r] >= 0) prev[next[r]] = c.pos;
@@ -126,8 +165,11 @@ void ByteBpeModel::BpePiece(std::string_view bytes, std::vector<int32_t>* ids) c
   for (int32_t i = 0; i >= 0 && i < n; i = next[i]) ids->push_back(sym[i]);
   if (cacheable) {
     std::lock_guard<std::mutex> lock(cache_mu_);
-    if (cache_.size() < kCacheCapacity) {
-      cache_.emplace(std::string(bytes), std::vector<int32_t>(ids->begin() + first, ids->end()));
+    const size_t cost = kCacheEntryOverhead + bytes.size() + (ids->size() - first) * sizeof(int32_t);
+    if (cache_bytes_ + cost <= kCacheBudgetBytes &&
+        cache_.emplace(std::string(bytes), std::vector<int32_t>(ids->begin() + first, ids->end()))
+            .second) {
+      cache_bytes_ += cost;
     }
   }
 }

@@ -4,26 +4,13 @@
 #define INTFORMER_MODELS_TOKENIZERS_TOKEN_MODEL_H_
 
 #include <cstdint>
-#include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include "models/tokenizers/vocab.h"
 
 namespace intformer {
 namespace tokenizers {
-
-// Token string <-> id, as loaded from the vocabulary bytes.
-struct Vocab {
-  std::unordered_map<std::string, int32_t> token_to_id;
-  std::vector<std::string> id_to_token;  // "" for ids no token maps to
-
-  int32_t Find(std::string_view token) const {
-    auto it = token_to_id.find(std::string(token));
-    return it == token_to_id.end() ? -1 : it->second;
-  }
-  // Adds or overwrites (the later line wins, as in HF's vocabulary loaders).
-  void Set(std::string token, int32_t id);
-};
 
 class TokenModel {
  public:

@@ -69,7 +69,7 @@ Status Tokenizer::CreateWordPiece(std::string_view vocab_txt, const TokenizerSet
     if (!st.ok()) return st;
     TokenizerSettings s = settings;
     if (s.unk_id < 0) s.unk_id = vocab.Find("[UNK]");
-    if (s.unk_id < 0 || static_cast<size_t>(s.unk_id) >= vocab.id_to_token.size()) {
+    if (s.unk_id < 0 || static_cast<size_t>(s.unk_id) >= vocab.size()) {
       return Status::Error(StatusCode::kBadVocab, "WordPiece needs an [UNK] token");
     }
     if (s.max_input_chars_per_word <= 0) {
@@ -121,8 +121,7 @@ Status Tokenizer::Finish(std::unique_ptr<TokenModel> model, const TokenizerSetti
   resolve(&s.pad_id, "[PAD]", "<pad>");
   resolve(&s.mask_id, "[MASK]", "<mask>");
   auto valid = [&](int32_t id) {
-    return id >= 0 && static_cast<size_t>(id) < v.id_to_token.size() &&
-           !v.id_to_token[static_cast<size_t>(id)].empty();
+    return !v.Token(id).empty();
   };
   if (!valid(s.cls_id) || !valid(s.sep_id) || !valid(s.pad_id)) {
     return Status::Error(StatusCode::kBadVocab, "the vocabulary lacks a cls, sep or pad token");
@@ -145,7 +144,7 @@ Status Tokenizer::Finish(std::unique_ptr<TokenModel> model, const TokenizerSetti
       return Status::Error(StatusCode::kBadSettings,
                            "added token id " + std::to_string(a.id) + " is not in the vocabulary");
     }
-    t->added_.push_back(Added{v.id_to_token[static_cast<size_t>(a.id)], a.id, a.lstrip, a.rstrip});
+    t->added_.push_back(Added{std::string(v.Token(a.id)), a.id, a.lstrip, a.rstrip});
   }
   t->settings_ = std::move(s);
   t->model_ = std::move(model);
@@ -212,12 +211,10 @@ Status Tokenizer::Encode(std::string_view a, const std::string_view* b,
 int32_t Tokenizer::TokenToId(std::string_view token) const { return model_->vocab().Find(token); }
 
 std::string_view Tokenizer::IdToToken(int32_t id) const {
-  const auto& v = model_->vocab().id_to_token;
-  return id >= 0 && static_cast<size_t>(id) < v.size() ? std::string_view(v[id])
-                                                        : std::string_view();
+  return model_->vocab().Token(id);
 }
 
-size_t Tokenizer::vocab_size() const { return model_->vocab().id_to_token.size(); }
+size_t Tokenizer::vocab_size() const { return model_->vocab().size(); }
 
 }  // namespace tokenizers
 }  // namespace intformer

@@ -6,7 +6,7 @@ namespace intformer {
 namespace tokenizers {
 namespace {
 
-constexpr int32_t kMaxId = 1 << 28;  // far above any real vocabulary; keeps id_to_token bounded
+constexpr int32_t kMaxId = 1 << 28;  // far above any real vocabulary; keeps Vocab's id table bounded
 
 class JsonReader {
  public:
@@ -122,12 +122,13 @@ Status ParseVocabJson(std::string_view json, Vocab* vocab) {
       if (!r.Eat(':')) return fail("expected ':'");
       if (!r.Id(&id)) return fail("expected a non-negative integer id");
       if (SanitizeUtf8(key) != key) return fail("key is not valid UTF-8");
-      vocab->Set(key, id);
+      if (!vocab->Set(key, id)) return fail("vocabulary too large");
     } while (r.Eat(','));
     if (!r.Eat('}')) return fail("expected ',' or '}'");
   }
   if (!r.AtEnd()) return fail("trailing bytes");
-  if (vocab->token_to_id.empty()) return fail("empty vocabulary");
+  if (vocab->empty()) return fail("empty vocabulary");
+  vocab->ShrinkToFit();
   return Status::Ok();
 }
 

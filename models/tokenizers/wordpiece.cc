@@ -1,20 +1,19 @@
 #include "models/tokenizers/wordpiece.h"
 
+#include <algorithm>
+
 #include "models/tokenizers/unicode.h"
 
 namespace intformer {
 namespace tokenizers {
 
-void Vocab::Set(std::string token, int32_t id) {
-  if (static_cast<size_t>(id) >= id_to_token.size()) id_to_token.resize(static_cast<size_t>(id) + 1);
-  id_to_token[static_cast<size_t>(id)] = token;
-  token_to_id[std::move(token)] = id;
-}
-
 Status ParseVocabTxt(std::string_view text, Vocab* vocab) {
   *vocab = Vocab{};
   if (text.empty()) return Status::Error(StatusCode::kBadVocab, "vocab.txt is empty");
+  // One token per line: sizing the arena and table up front means loading never regrows them.
+  vocab->Reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1, text.size());
   std::vector<char32_t> cps;
+  std::string token;
   int32_t id = 0;
   size_t pos = 0;
   while (pos < text.size()) {
@@ -25,11 +24,12 @@ Status ParseVocabTxt(std::string_view text, Vocab* vocab) {
     cps.clear();
     DecodeUtf8Lossy(text.substr(pos, nl - pos), &cps);
     while (!cps.empty() && IsWhitespace(cps.back())) cps.pop_back();
-    std::string token;
+    token.clear();
     for (char32_t cp : cps) AppendUtf8(cp, &token);
-    vocab->Set(std::move(token), id++);
+    if (!vocab->Set(token, id++)) return Status::Error(StatusCode::kBadVocab, "vocab.txt too large");
     pos = nl + 1;
   }
+  vocab->ShrinkToFit();
   return Status::Ok();
 }
 
@@ -76,11 +76,8 @@ void WordPieceModel::TokenizeWord(const char32_t* cps, size_t n, std::vector<int
     for (; end > start; --end) {
       piece.assign(start > 0 ? "##" : "");
       piece.append(word, at[start], at[end] - at[start]);
-      auto it = vocab_.token_to_id.find(piece);
-      if (it != vocab_.token_to_id.end()) {
-        found = it->second;
-        break;
-      }
+      found = vocab_.Find(piece);
+      if (found >= 0) break;
     }
     if (found < 0) {  // no piece fits here: the whole word is unknown
       ids->resize(first);
