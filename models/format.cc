@@ -2,8 +2,10 @@
 
 #include <xxhash.h>
 
+#include "models/checksum/xxh3.h"
 #include "models/format_internal.h"
 #include "ops/gemm_s8/gemm_s8.h"
+#include "runtime/cpu.h"
 
 namespace intformer {
 namespace format {
@@ -132,6 +134,15 @@ bool ValidUtf8NoNul(const uint8_t* s, size_t n) {
 namespace format_internal {
 
 uint64_t Checksum(const void* data, uint64_t size) {
+#if INTFORMER_X86_VARIANTS
+  // The blob checksums read the whole file at load: the widest XXH3 loop the CPU (and
+  // INTFORMER_MAX_ISA) allows; the result is the same on every path.
+  using Fn = uint64_t (*)(const void*, size_t);
+  static const Fn fn = IsaEnabled(Isa::kAvx512) ? Xxh3Avx512
+                       : IsaEnabled(Isa::kAvx2) ? Xxh3Avx2
+                                                : nullptr;
+  if (fn != nullptr) return fn(data, static_cast<size_t>(size));
+#endif
   return XXH3_64bits(data, static_cast<size_t>(size));
 }
 
