@@ -39,9 +39,15 @@ def main():
     if a.spin:
         sp = json.load(open(a.spin))["results"][0]
         rows.append(("intformer INT8, INTFORMER_POOL=spin", sp["median_ms"], sp["min_ms"], sp["max_ms"]))
+    nf4_line = ""
     if a.nf4:
-        nf = json.load(open(a.nf4))["results"][0]
+        nf4 = json.load(open(a.nf4))
+        nf = nf4["results"][0]
         rows.append(("intformer NF4", nf["median_ms"], nf["min_ms"], nf["max_ms"]))
+        nf4_line = ("\nintformer NF4 latency / INT8 latency: **%.2f** (goal <= 1.25); NF4 file %.1f MiB = "
+                    "**%.3f** x the INT8 file (goal <= 0.55); NF4 load %.2f ms, peak RSS %.1f MiB.\n"
+                    % (nf["median_ms"] / base, nf4["file_mib"], nf4["file_mib"] / ours["file_mib"],
+                       nf4["load_ms"], nf["peak_rss_mib"]))
     names = {"ort_int8": "ONNX Runtime INT8 (quantize_dynamic form)", "ort_fp32": "ONNX Runtime FP32",
              "torch_fp32": "PyTorch FP32"}
     versions = {}
@@ -69,6 +75,11 @@ def main():
             r["pct_kernel_isa_ceiling"], r["peak_rss_mib"]))
     ours_table = "\n".join(ours_lines)
     ratio = "%.2f" % (base / ort) if ort else "n/a"
+    # The 1-minute load average before the run: above ~2 on this 2-core machine every runtime
+    # waits for a core and the ratios say more about the load than about the runtimes.
+    busy = float(a.load.split()[0]) > 2.0
+    busy_note = ("a busy machine: the numbers are noisy; re-run on a quiet machine before quoting "
+                 "them" if busy else "quiet for this 2-core machine: a 1-minute load below 2 before the run")
     doc = f"""# Performance
 
 Measured by `bench/compare_peers` (one go, peers one after another, never concurrently) on
@@ -76,15 +87,14 @@ Measured by `bench/compare_peers` (one go, peers one after another, never concur
 The model is BERT-base-shaped (12 layers, hidden 768, 12 heads, intermediate 3072, vocab 30522)
 with seeded random weights (tools/bench_model/make_bert_base.py), in Hugging Face layout,
 converted by `intformer convert`; inputs are full-length random token ids (no padding).
-Load average during the run: {a.load} (this machine has 2 cores shared with other work: the
-numbers are noisy; re-run on a quiet machine before quoting them).
+Load average during the run: {a.load} ({busy_note}).
 
 ## Batch 1, sequence 128, {a.threads} threads
 
 {table}
 
 intformer INT8 latency / ONNX Runtime INT8 latency: **{ratio}** (goal <= 0.6).
-
+{nf4_line}
 ## intformer across shapes ({a.threads} threads)
 
 {ours_table}
