@@ -2,6 +2,8 @@
 
 #include <pthreadpool.h>
 
+#include <time.h>
+
 #include <cstdlib>
 #include <cstring>
 // ThreadSanitizer cannot see the ordering pthreadpool (an uninstrumented Debian library)
@@ -45,15 +47,30 @@ void Run(void* t, size_t i, size_t j) {
 
 }  // namespace
 
-// Workers sleep (futex) as soon as a region ends instead of spinning for the next one: on a
-// shared or oversubscribed machine a spinning worker burns the core the caller needs, and a
-// descheduled one stalls every barrier (measured on 2 busy cores, BERT-base seq 32: 1168 ms ->
-// 57 ms per pass). INTFORMER_POOL=spin restores spinning for dedicated machines, where it saves
-// a futex wake-up (tens of microseconds) per parallel region.
+// Three wait policies for the workers between regions (INTFORMER_POOL):
+// - burst (default): between Begin() and Rest() (one Session::Run) workers spin between
+//   regions (the gaps are microseconds, and a futex wake-up per region cost ~2 ms of a 17 ms
+//   BERT-base pass of ~120 regions), and Rest() puts them to sleep, so no core burns between
+//   passes. When the calling thread got less than 7/8 of the pass's wall time on a core, the
+//   machine is oversubscribed and the next 32 passes run as yield (then one probes again;
+//   32, 64, ... up to 4096 while the probes keep finding it busy);
+//   regions outside a pass (a bare Gemm on a pool) run as yield;
+// - yield: workers sleep (futex) after every region: the most robust on an oversubscribed
+//   machine, where a spinning worker takes the core the caller needs (measured on 2 busy
+//   cores, BERT-base seq 32, with spinning everywhere: 1168 ms -> 57 ms per pass);
+// - spin: pthreadpool's default everywhere (workers also spin after a pass, until pthreadpool's
+//   own spin limit).
 ThreadPool::ThreadPool(size_t threads)
     : pool_(threads == 1 ? nullptr : pthreadpool_create(threads)) {
   const char* mode = std::getenv("INTFORMER_POOL");
-  flags_ = mode != nullptr && std::strcmp(mode, "spin") == 0 ? 0 : PTHREADPOOL_FLAG_YIELD_WORKERS;
+  if (mode != nullptr && std::strcmp(mode, "spin") == 0) {
+    flags_ = 0;
+  } else if (mode != nullptr && std::strcmp(mode, "yield") == 0) {
+    flags_ = PTHREADPOOL_FLAG_YIELD_WORKERS;
+  } else {
+    flags_ = PTHREADPOOL_FLAG_YIELD_WORKERS;  // outside Begin() / Rest(): as yield
+    burst_ = true;
+  }
 }
 
 ThreadPool::~ThreadPool() {
@@ -68,6 +85,45 @@ void ThreadPool::Parallelize2D(Task2D fn, void* ctx, size_t range_i, size_t rang
   // pthreadpool with a null pool runs inline on the caller's thread.
   pthreadpool_parallelize_2d(pool_, Run, &t, range_i, range_j, flags_);
   INTFORMER_TSAN_ACQUIRE(&t.end);
+}
+
+namespace {
+int64_t NowNs(clockid_t clock) {
+  timespec ts;
+  clock_gettime(clock, &ts);
+  return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+}
+constexpr uint32_t kYieldPassesMin = 32, kYieldPassesMax = 4096;
+}  // namespace
+
+void ThreadPool::Begin() {
+  if (pool_ == nullptr || !burst_) return;
+  flags_ = yield_passes_ > 0 ? PTHREADPOOL_FLAG_YIELD_WORKERS : 0;
+  begin_cpu_ns_ = NowNs(CLOCK_THREAD_CPUTIME_ID);
+  begin_wall_ns_ = NowNs(CLOCK_MONOTONIC);
+}
+
+void ThreadPool::Rest() {
+  if (pool_ == nullptr || !burst_) return;
+  const int64_t cpu = NowNs(CLOCK_THREAD_CPUTIME_ID) - begin_cpu_ns_;
+  const int64_t wall = NowNs(CLOCK_MONOTONIC) - begin_wall_ns_;
+  if (yield_passes_ > 0) {
+    --yield_passes_;
+  } else if (cpu * 8 < wall * 7) {
+    // The caller waited for a core: stop spinning for a while, twice as long after each probe
+    // that finds the machine still busy (a probe pass is the slow one there).
+    yield_passes_ = yield_window_;
+    yield_window_ = yield_window_ * 2 > kYieldPassesMax ? kYieldPassesMax : yield_window_ * 2;
+  } else {
+    yield_window_ = kYieldPassesMin;
+  }
+  const bool spun = flags_ == 0;
+  flags_ = PTHREADPOOL_FLAG_YIELD_WORKERS;
+  if (!spun) return;
+  // One empty task per worker under the yield flag: the spinning workers take it at once and
+  // then wait in the kernel.
+  pthreadpool_parallelize_1d(pool_, [](void*, size_t) {}, nullptr,
+                             pthreadpool_get_threads_count(pool_), PTHREADPOOL_FLAG_YIELD_WORKERS);
 }
 
 }  // namespace intformer

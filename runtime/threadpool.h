@@ -28,6 +28,16 @@ class ThreadPool {
   using Task2D = void (*)(void* ctx, size_t i, size_t j);
   void Parallelize2D(Task2D fn, void* ctx, size_t range_i, size_t range_j);
 
+  // Bracket a burst of regions (one forward pass). In the default mode workers spin between
+  // the regions of a pass and go to sleep at Rest(), so they burn no core between passes; and
+  // a pass in which the calling thread did not get its core (thread CPU time < 7/8 of the wall
+  // time: the machine is oversubscribed, and spinning workers would take the core the caller
+  // needs) makes the next 32 passes (then 64, ... up to 4096 while it stays so) sleep after
+  // every region instead. No-ops in the other
+  // modes and for a pool of one thread.
+  void Begin();
+  void Rest();
+
   // Convenience for lambdas: pool.Run2D(ri, rj, [&](size_t i, size_t j) { ... }).
   template <class F>
   void Run2D(size_t range_i, size_t range_j, F&& f) {
@@ -38,6 +48,10 @@ class ThreadPool {
  private:
   pthreadpool* pool_;
   uint32_t flags_ = 0;  // pthreadpool flags of every region (see threadpool.cc)
+  bool burst_ = false;       // default mode: spin within a pass, sleep between passes
+  uint32_t yield_passes_ = 0;   // passes left in sleep-after-every-region (oversubscribed)
+  uint32_t yield_window_ = 32;  // the next such stretch (doubles while probes find it busy)
+  int64_t begin_cpu_ns_ = 0, begin_wall_ns_ = 0;
 };
 
 }  // namespace intformer

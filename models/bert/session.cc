@@ -175,8 +175,11 @@ Status Session::Run(const int32_t* ids, const int32_t* type_ids, const uint8_t* 
       }
     }
   }
-  return bert::Forward(model_->weights(), *plan_, pool_.get(), ids, type_ids, mask, batch, seq,
-                       logits_out);
+  if (pool_ != nullptr) pool_->Begin();
+  const Status st = bert::Forward(model_->weights(), *plan_, pool_.get(), ids, type_ids, mask,
+                                  batch, seq, logits_out);
+  if (pool_ != nullptr) pool_->Rest();  // workers sleep between passes
+  return st;
 }
 
 }  // namespace intformer
