@@ -19,7 +19,6 @@ void IGeluXsimd(const int32_t* src, int8_t* dst, size_t n, const IGeluParams& p)
   using B = xsimd::batch<int32_t, Arch>;
   constexpr size_t kLanes = B::size;
   const B clip(p.clip), c(p.c), one(p.one), rnd((1 << p.norm_shift) >> 1), zero(0);
-  alignas(64) int32_t out[kLanes];
   size_t i = 0;
   for (; i + kLanes <= n; i += kLanes) {
     const B q = B::load_unaligned(src + i);
@@ -34,8 +33,7 @@ void IGeluXsimd(const int32_t* src, int8_t* dst, size_t n, const IGeluParams& p)
     if (xsimd::any(lin_lanes)) {
       v = xsimd::select(lin_lanes, RequantBatch<Arch>(q, p.out_lin, -128, 127), curve);
     }
-    v.store_aligned(out);
-    for (size_t j = 0; j < kLanes; ++j) dst[i + j] = static_cast<int8_t>(out[j]);
+    StoreS8<Arch>(v, dst + i);
   }
   for (; i < n; ++i) dst[i] = IGeluOne(src[i], p);
 }

@@ -4,8 +4,9 @@
 // Pass 1 (sum, min, max) runs in int32 lanes: each x is split as hi * 2^16 + lo (hi = x >> 16
 // signed, lo = x & 0xffff), and per-lane sums of hi and lo are flushed to int64 every 2^14 steps
 // (|sum hi| <= 2^29, sum lo < 2^30), so the int64 row sum is exact.
-// Pass 2 (sum of u^2) accumulates the int32 u lanes into int64 lane by lane: xsimd 8 has no
-// exact 32x32->64 multiply, and exact integer addition is order-independent.
+// Pass 2 (sum of u^2) accumulates the int32 u lanes into 64-bit sums: vpmuldq on AVX2 /
+// AVX-512, lane by lane elsewhere (xsimd 8 has no exact 32x32->64 multiply); exact integer
+// addition is order-independent.
 // Pass 3 uses RequantBatch for u -> n and a 15-bit split for the affine step (see Affine below).
 // u itself is built in int32 lanes when C * max|x| < 2^30 (then C*x, sum and w all fit int32),
 // otherwise lane by lane in int64.
@@ -49,6 +50,58 @@ inline I32<Arch> Affine(const I32<Arch>& n, const I32<Arch>& g, const I32<Arch>&
   const I32<Arch> v = nh * g + bias + rnd + ((nl * g) >> 15);
   return xsimd::min(xsimd::max(v >> (t - 15), I32<Arch>(-128)), I32<Arch>(127));
 }
+
+// Sum of u^2 over batches, exact modulo 2^64 (the row's true sum fits): lane by lane in
+// general; with vpmuldq (even and odd lanes, 32x32->64 signed) where the ISA has it. Exact
+// integer addition does not depend on the order.
+template <class Arch>
+struct SquareSum {
+  uint64_t acc[I32<Arch>::size] = {};
+  void Add(const I32<Arch>& u) {
+    alignas(64) int32_t v[I32<Arch>::size];
+    u.store_aligned(v);
+    for (size_t l = 0; l < I32<Arch>::size; ++l) {
+      acc[l] += static_cast<uint64_t>(int64_t{v[l]} * v[l]);
+    }
+  }
+  uint64_t Total() const {
+    uint64_t t = 0;
+    for (uint64_t a : acc) t += a;
+    return t;
+  }
+};
+
+#if defined(__AVX512F__) && defined(__AVX512BW__)
+template <>
+struct SquareSum<xsimd::avx512bw> {
+  __m512i even = _mm512_setzero_si512(), odd = _mm512_setzero_si512();
+  void Add(const I32<xsimd::avx512bw>& u) {
+    const __m512i v = u, h = _mm512_srli_epi64(v, 32);
+    even = _mm512_add_epi64(even, _mm512_mul_epi32(v, v));
+    odd = _mm512_add_epi64(odd, _mm512_mul_epi32(h, h));
+  }
+  uint64_t Total() const {
+    return static_cast<uint64_t>(_mm512_reduce_add_epi64(_mm512_add_epi64(even, odd)));
+  }
+};
+#endif
+
+#if defined(__AVX2__)
+template <>
+struct SquareSum<xsimd::avx2> {
+  __m256i even = _mm256_setzero_si256(), odd = _mm256_setzero_si256();
+  void Add(const I32<xsimd::avx2>& u) {
+    const __m256i v = u, h = _mm256_srli_epi64(v, 32);
+    even = _mm256_add_epi64(even, _mm256_mul_epi32(v, v));
+    odd = _mm256_add_epi64(odd, _mm256_mul_epi32(h, h));
+  }
+  uint64_t Total() const {
+    alignas(32) uint64_t t[4];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(t), _mm256_add_epi64(even, odd));
+    return t[0] + t[1] + t[2] + t[3];
+  }
+};
+#endif
 
 }  // namespace ilayernorm_internal
 
@@ -106,13 +159,9 @@ void ILayerNormXsimd(const int32_t* src, int8_t* dst, size_t rows, const ILayerN
     // Pass 2: sum of u^2, exact in int64.
     uint64_t sum_u2 = 0;
     {
-      uint64_t acc[kLanes] = {};
-      alignas(64) int32_t u[kLanes];
-      for (size_t i = 0; i < vec_end; i += kLanes) {
-        UBatch<Arch>(src + i, narrow, c32, sum, k).store_aligned(u);
-        for (size_t l = 0; l < kLanes; ++l) acc[l] += static_cast<uint64_t>(int64_t{u[l]} * u[l]);
-      }
-      for (size_t l = 0; l < kLanes; ++l) sum_u2 += acc[l];
+      SquareSum<Arch> acc;
+      for (size_t i = 0; i < vec_end; i += kLanes) acc.Add(UBatch<Arch>(src + i, narrow, c32, sum, k));
+      sum_u2 = acc.Total();
       for (size_t i = vec_end; i < ch; ++i) {
         const int64_t v = (int64_t{c32} * src[i] - sum) >> k;
         sum_u2 += static_cast<uint64_t>(v * v);
@@ -121,13 +170,12 @@ void ILayerNormXsimd(const int32_t* src, int8_t* dst, size_t rows, const ILayerN
     const Dyadic rsq = ILayerNormRsqrt(sum_u2, k, p.eps);
 
     // Pass 3: n, then the affine step, then int8.
-    alignas(64) int32_t y[kLanes];
     for (size_t i = 0; i < vec_end; i += kLanes) {
       const B n = RequantBatch<Arch>(UBatch<Arch>(src + i, narrow, c32, sum, k), rsq, INT32_MIN,
                                      INT32_MAX);
-      Affine<Arch>(n, B::load_unaligned(p.gamma + i), B::load_unaligned(p.bias + i), rnd, t)
-          .store_aligned(y);
-      for (size_t l = 0; l < kLanes; ++l) dst[i + l] = static_cast<int8_t>(y[l]);
+      StoreS8<Arch>(
+          Affine<Arch>(n, B::load_unaligned(p.gamma + i), B::load_unaligned(p.bias + i), rnd, t),
+          dst + i);
     }
     for (size_t i = vec_end; i < ch; ++i) {
       const int32_t u = static_cast<int32_t>((int64_t{c32} * src[i] - sum) >> k);

@@ -111,8 +111,7 @@ void ISoftmaxXsimd(const int32_t* src, const uint8_t* mask, int8_t* dst, size_t 
     const Dyadic norm = ISoftmaxNorm(sum);
     for (size_t j = 0; j < full; j += kLanes) {
       const B e = ExpBatch<Arch>(B::load_unaligned(s + j), bmax, ValidLanes<Arch>(mask, j), p);
-      RequantBatch<Arch>(e, norm, 0, 127).store_aligned(lanes);
-      for (size_t i = 0; i < kLanes; ++i) d[j + i] = static_cast<int8_t>(lanes[i]);
+      StoreS8<Arch>(RequantBatch<Arch>(e, norm, 0, 127), d + j);
     }
     for (size_t j = full; j < cols; ++j) {
       const int32_t e = ISoftmaxValid(mask, j) ? ISoftmaxExp(s[j], m, p) : 0;
