@@ -31,13 +31,38 @@ GemmEpilogue PerChannel(const GemmWeight& w, GemmOutput out) {
 }
 
 void Linear(const Weights& w, const GemmWeight& g, GemmOutput out, size_t m, const int8_t* a,
-            size_t lda, void* c, ThreadPool* pool) {
+            size_t lda, void* c, ThreadPool* pool, const GemmEpilogue* fused = nullptr) {
+  GemmEpilogue e = PerChannel(g, out);
+  if (fused != nullptr) {
+    e.tile_done = fused->tile_done;
+    e.tile_done_ctx = fused->tile_done_ctx;
+  }
   if (g.nf4.codes != nullptr) {
-    Nf4Gemm(*w.nf4_gemm, m, a, lda, g.nf4, PerChannel(g, out), c, g.n, pool);
+    Nf4Gemm(*w.nf4_gemm, m, a, lda, g.nf4, e, c, g.n, pool);
     return;
   }
-  Gemm(*w.gemm, m, g.n, g.k, a, lda, g.packed, PerChannel(g, out), c, g.n, pool);
+  Gemm(*w.gemm, m, g.n, g.k, a, lda, g.packed, e, c, g.n, pool);
 }
+
+// i-GELU of the FFN1 tile just written (rows [m0, m1), columns [n0, n1) of the int32 output),
+// run by the GEMM driver on the thread that wrote it, while the tile is in that core's cache.
+struct GeluTile {
+  const IGeluKernel* gelu;
+  const IGeluParams* params;
+  const int32_t* src;  // [M, I] int32 at S_g
+  int8_t* dst;         // [M, I] int8
+  size_t ld;           // I
+  static void Run(void* ctx, size_t m0, size_t m1, size_t n0, size_t n1) {
+    const GeluTile& t = *static_cast<const GeluTile*>(ctx);
+    if (n0 == 0 && n1 == t.ld) {  // whole rows: one call
+      t.gelu->run(t.src + m0 * t.ld, t.dst + m0 * t.ld, (m1 - m0) * t.ld, *t.params);
+      return;
+    }
+    for (size_t r = m0; r < m1; ++r) {
+      t.gelu->run(t.src + r * t.ld + n0, t.dst + r * t.ld + n0, n1 - n0, *t.params);
+    }
+  }
+};
 
 // Calls f(begin, end) over [0, rows) in a few chunks per thread (one chunk without a pool).
 template <class F>
@@ -135,14 +160,13 @@ void Layer(const Weights& w, const LayerWeights& lw, const Plan& p, ThreadPool* 
     });
   }
   {
+    // FFN1 with i-GELU fused per tile (the profile counts both as ffn1).
     ProfileScope s(prof, l, ProfileOp::kFfn1);
-    Linear(w, lw.ffn1, GemmOutput::kS32Requant, M, p.a, H, p.acc, pool);
-  }
-  {
-    ProfileScope s(prof, l, ProfileOp::kGelu);
-    ForRows(pool, M, [&](size_t r0, size_t r1) {
-      k.gelu->run(p.acc + r0 * I, p.g + r0 * I, (r1 - r0) * I, lw.gelu);
-    });
+    GeluTile gt{k.gelu, &lw.gelu, p.acc, p.g, I};
+    GemmEpilogue fused;
+    fused.tile_done = &GeluTile::Run;
+    fused.tile_done_ctx = &gt;
+    Linear(w, lw.ffn1, GemmOutput::kS32Requant, M, p.a, H, p.acc, pool, &fused);
   }
   {
     ProfileScope s(prof, l, ProfileOp::kFfn2);

@@ -22,8 +22,7 @@ enum class ProfileOp : uint8_t {
   kAttention,  // per head: Q.K^T, i-Softmax, P.V (threaded over heads)
   kAttnOut,    // gemm_s8 ctx . Wo
   kAttnAddLn,  // residual add + i-LayerNorm
-  kFfn1,       // gemm_s8 a . W1
-  kGelu,       // i-GELU
+  kFfn1,       // gemm_s8 a . W1 with i-GELU fused per output tile
   kFfn2,       // gemm_s8 g . W2
   kFfnAddLn,   // residual add + i-LayerNorm
   kHead,       // pooler GEMM, tanh LUT, classifier GEMM
@@ -31,9 +30,9 @@ enum class ProfileOp : uint8_t {
 };
 
 inline const char* ProfileOpName(ProfileOp op) {
-  static const char* const kNames[] = {"embedding", "embed_ln",   "qkv",  "attention",
-                                       "attn_out",  "attn_add_ln", "ffn1", "gelu",
-                                       "ffn2",      "ffn_add_ln",  "head"};
+  static const char* const kNames[] = {"embedding", "embed_ln",   "qkv",       "attention",
+                                       "attn_out",  "attn_add_ln", "ffn1_gelu", "ffn2",
+                                       "ffn_add_ln", "head"};
   return kNames[static_cast<size_t>(op)];
 }
 

@@ -41,6 +41,7 @@ void Nf4Gemm(const Nf4GemmKernel& kernel, size_t m, const int8_t* a, size_t lda,
   const size_t threads = pool != nullptr ? pool->threads() : 1;
   if (threads <= 1) {
     kernel.compute(whole);
+    if (epilogue.tile_done != nullptr) epilogue.tile_done(epilogue.tile_done_ctx, 0, m, 0, w.n);
     return;
   }
   const size_t want = threads * 2;  // two tiles per thread: a delayed thread is caught up
@@ -62,6 +63,9 @@ void Nf4Gemm(const Nf4GemmKernel& kernel, size_t m, const int8_t* a, size_t lda,
     args.n_begin = j * n_step;
     args.n_end = w.n - args.n_begin < n_step ? w.n : args.n_begin + n_step;
     kernel.compute(args);
+    if (epilogue.tile_done != nullptr) {
+      epilogue.tile_done(epilogue.tile_done_ctx, m0, m0 + args.m, args.n_begin, args.n_end);
+    }
   });
 }
 

@@ -55,6 +55,12 @@ struct GemmEpilogue {
   bool per_channel = false;
   int32_t lo = INT32_MIN;
   int32_t hi = INT32_MAX;
+  // Optional: the drivers (Gemm, Nf4Gemm) call it after each output tile is written, on the
+  // thread that wrote it, with the tile's rows [m0, m1) and columns [n0, n1): an element-wise
+  // op fused onto data still in that core's cache (the encoder runs i-GELU here). Kernels never
+  // call it.
+  void (*tile_done)(void* ctx, size_t m0, size_t m1, size_t n0, size_t n1) = nullptr;
+  void* tile_done_ctx = nullptr;
 };
 
 struct GemmShape {

@@ -65,6 +65,8 @@ void RunTile(const GemmKernel& kernel, const GemmArgs& whole, const Tiling& t, s
   args.n_begin = j * t.n_step;
   args.n_end = whole.n - args.n_begin < t.n_step ? whole.n : args.n_begin + t.n_step;
   kernel.compute(args);
+  const GemmEpilogue& ep = *whole.epilogue;
+  if (ep.tile_done != nullptr) ep.tile_done(ep.tile_done_ctx, m0, m0 + args.m, args.n_begin, args.n_end);
 }
 
 }  // namespace
@@ -77,6 +79,7 @@ void Gemm(const GemmKernel& kernel, size_t m, size_t n, size_t k, const int8_t* 
   const size_t threads = pool != nullptr ? pool->threads() : 1;
   if (threads <= 1) {
     kernel.compute(whole);  // the kernel blocks for the cache itself
+    if (epilogue.tile_done != nullptr) epilogue.tile_done(epilogue.tile_done_ctx, 0, m, 0, n);
     return;
   }
   const Tiling t = MakeTiling(kernel, m, n, threads * kTilesPerThread);

@@ -18,20 +18,24 @@ template <class Arch>
 void IGeluXsimd(const int32_t* src, int8_t* dst, size_t n, const IGeluParams& p) {
   using B = xsimd::batch<int32_t, Arch>;
   constexpr size_t kLanes = B::size;
-  const B clip(p.clip), c(p.c), one(p.one), rnd((1 << p.norm_shift) >> 1), zero(0);
+  // Parameters copied to locals: the int8 stores may alias anything, and would otherwise make
+  // the compiler reload every field of p on each batch.
+  const Dyadic to_work = p.to_work, out_poly = p.out_poly, out_lin = p.out_lin;
+  const int32_t clip_v = p.clip, norm_shift = p.norm_shift;
+  const B clip(clip_v), c(p.c), one(p.one), rnd((1 << norm_shift) >> 1), zero(0);
   size_t i = 0;
   for (; i + kLanes <= n; i += kLanes) {
     const B q = B::load_unaligned(src + i);
-    const B w = RequantBatch<Arch>(q, p.to_work, -p.clip, p.clip);
+    const B w = RequantBatch<Arch>(q, to_work, -clip_v, clip_v);
     const B d = clip - xsimd::abs(w);
-    const B poly = (c - d * d + rnd) >> p.norm_shift;
+    const B poly = (c - d * d + rnd) >> norm_shift;
     const B y = w * xsimd::select(w >= zero, one + poly, one - poly);
-    const B curve = RequantBatch<Arch>(y, p.out_poly, -128, 127);
+    const B curve = RequantBatch<Arch>(y, out_poly, -128, 127);
     // The linear branch costs a second requant per batch; skip it when no lane needs it.
     const auto lin_lanes = w == clip;
     B v = curve;
     if (xsimd::any(lin_lanes)) {
-      v = xsimd::select(lin_lanes, RequantBatch<Arch>(q, p.out_lin, -128, 127), curve);
+      v = xsimd::select(lin_lanes, RequantBatch<Arch>(q, out_lin, -128, 127), curve);
     }
     StoreS8<Arch>(v, dst + i);
   }
