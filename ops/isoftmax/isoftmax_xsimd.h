@@ -77,6 +77,8 @@ void ISoftmaxXsimd(const int32_t* src, const uint8_t* mask, int8_t* dst, size_t 
     return;
   }
   alignas(64) int32_t lanes[kLanes];
+  constexpr size_t kKeep = 1024;  // keys whose e a row keeps between passes 2 and 3 (4 KiB)
+  alignas(64) int32_t kept[kKeep];
   for (size_t row = 0; row < rows; ++row) {
     const int32_t* s = src + row * cols;
     int8_t* d = dst + row * cols;
@@ -93,13 +95,17 @@ void ISoftmaxXsimd(const int32_t* src, const uint8_t* mask, int8_t* dst, size_t 
       if (ISoftmaxValid(mask, j) && s[j] > m) m = s[j];
     }
     // Pass 2: the row sum of e, int32 lanes flushed into uint64 before they could overflow.
+    // Rows up to kKeep keys keep their e for pass 3 instead of computing the polynomial twice.
     const B bmax(m);
+    const bool keep = full <= kKeep;
     uint64_t sum = 0;
     for (size_t j0 = 0; j0 < full; j0 += kFlush * kLanes) {
       const size_t j1 = full - j0 < kFlush * kLanes ? full : j0 + kFlush * kLanes;
       B acc(0);
       for (size_t j = j0; j < j1; j += kLanes) {
-        acc += ExpBatch<Arch>(B::load_unaligned(s + j), bmax, ValidLanes<Arch>(mask, j), p);
+        const B e = ExpBatch<Arch>(B::load_unaligned(s + j), bmax, ValidLanes<Arch>(mask, j), p);
+        if (keep) e.store_aligned(kept + j);
+        acc += e;
       }
       acc.store_aligned(lanes);
       for (size_t i = 0; i < kLanes; ++i) sum += static_cast<uint32_t>(lanes[i]);
@@ -110,7 +116,8 @@ void ISoftmaxXsimd(const int32_t* src, const uint8_t* mask, int8_t* dst, size_t 
     // Pass 3: normalise (one scalar division for the row) and store int8.
     const Dyadic norm = ISoftmaxNorm(sum);
     for (size_t j = 0; j < full; j += kLanes) {
-      const B e = ExpBatch<Arch>(B::load_unaligned(s + j), bmax, ValidLanes<Arch>(mask, j), p);
+      const B e = keep ? B::load_aligned(kept + j)
+                       : ExpBatch<Arch>(B::load_unaligned(s + j), bmax, ValidLanes<Arch>(mask, j), p);
       StoreS8<Arch>(RequantBatch<Arch>(e, norm, 0, 127), d + j);
     }
     for (size_t j = full; j < cols; ++j) {

@@ -192,10 +192,11 @@ TEST_P(ISoftmaxVariant, BitExactWithRef) {
 }
 
 TEST_P(ISoftmaxVariant, LongRowsFlushPartialSums) {
-  // 4096 equal scores: every e is the maximum, so the int32 lane sums are flushed at their limit.
+  // 4096 equal scores: every e is the maximum, so the int32 lane sums are flushed at their limit;
+  // rows past 1024 keys also take the path that computes e again in pass 3.
   const ISoftmaxKernel& k = *GetParam();
   const ISoftmaxParams p = MustParams(3e-4);
-  for (size_t cols : {4096, 4097, 9000}) {
+  for (size_t cols : {1024, 1040, 2048, 4096, 4097, 9000}) {  // around the kept-e limit too
     std::vector<int32_t> src(cols, 12345);
     ExpectSame(k, src, nullptr, 1, cols, p, "flat");
     test::Rng rng(23);
