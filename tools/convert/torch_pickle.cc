@@ -30,7 +30,7 @@ std::string Hex(uint8_t op) {
   return hex;
 }
 
-Ref Make(Kind k) {
+Ref NewValue(Kind k) {
   auto v = std::make_shared<Value>();
   v->kind = k;
   return v;
@@ -50,6 +50,17 @@ constexpr StorageType kStorageTypes[] = {
 class Machine {
  public:
   Machine(const uint8_t* p, size_t n, std::string origin) : p_(p), n_(n), origin_(std::move(origin)) {}
+  // A pickle can build reference cycles (a list appended to itself through the memo, found by
+  // the fuzzer): shared ownership alone would leak them, so every value this machine made has
+  // its links cut when the parse ends.
+  ~Machine() {
+    for (const Ref& v : made_) {
+      v->items.clear();
+      v->dict.clear();
+    }
+  }
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
 
   Status Run(Ref* result);
 
@@ -94,6 +105,11 @@ class Machine {
     stack_.resize(m);
     return Status::Ok();
   }
+  Ref Make(Kind k) {
+    Ref v = NewValue(k);
+    made_.push_back(v);
+    return v;
+  }
   Status Global(const std::string& module, const std::string& name, Ref* out);
   Status PersistentLoad(const Ref& pid, Ref* out);
   Status Reduce(const Ref& callable, const Ref& args, Ref* out);
@@ -105,6 +121,7 @@ class Machine {
   std::vector<Ref> stack_;
   std::vector<size_t> marks_;
   std::unordered_map<uint64_t, Ref> memo_;
+  std::vector<Ref> made_;  // every value made, for the destructor's cycle cut
 };
 
 Status Machine::Global(const std::string& module, const std::string& name, Ref* out) {
