@@ -25,6 +25,8 @@ def main():
     ap.add_argument("--intformer", required=True)
     ap.add_argument("--nf4")
     ap.add_argument("--spin")
+    ap.add_argument("--vnni")
+    ap.add_argument("--nf4-vnni", dest="nf4_vnni")
     ap.add_argument("--peers", required=True)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--runs", type=int, default=20)
@@ -48,6 +50,15 @@ def main():
                     "**%.3f** x the INT8 file (goal <= 0.55); NF4 load %.2f ms, peak RSS %.1f MiB.\n"
                     % (nf["median_ms"] / base, nf4["file_mib"], nf4["file_mib"] / ours["file_mib"],
                        nf4["load_ms"], nf["peak_rss_mib"]))
+    vnni_line = ""
+    if a.vnni:
+        vi = json.load(open(a.vnni))["results"][0]
+        rows.append(("intformer INT8, kernels capped at avx512vnni", vi["median_ms"], vi["min_ms"], vi["max_ms"]))
+        if a.nf4_vnni:
+            vn = json.load(open(a.nf4_vnni))["results"][0]
+            rows.append(("intformer NF4, kernels capped at avx512vnni", vn["median_ms"], vn["min_ms"], vn["max_ms"]))
+            vnni_line = ("\nWith the kernels capped at AVX-512 VNNI (a CPU without AMX): NF4 / INT8 = **%.2f**.\n"
+                         % (vn["median_ms"] / vi["median_ms"]))
     names = {"ort_int8": "ONNX Runtime INT8 (quantize_dynamic form)", "ort_fp32": "ONNX Runtime FP32",
              "torch_fp32": "PyTorch FP32"}
     versions = {}
@@ -94,7 +105,7 @@ Load average during the run: {a.load} ({busy_note}).
 {table}
 
 intformer INT8 latency / ONNX Runtime INT8 latency: **{ratio}** (goal <= 0.6).
-{nf4_line}
+{nf4_line}{vnni_line}
 ## intformer across shapes ({a.threads} threads)
 
 {ours_table}
