@@ -29,6 +29,7 @@
 
 #include "ops/gemm_nf4/gemm_nf4_avx512_inl.h"
 #include "ops/gemm_nf4/gemm_nf4_variants.h"
+#include "ops/gemm_s8/gemm_amx_tiles_inl.h"
 #include "ops/gemm_s8/gemm_s8_epilogue_avx512_inl.h"
 
 namespace intformer {
@@ -38,25 +39,8 @@ constexpr size_t kMr = kNf4AmxMr;
 constexpr size_t kNr = kNf4StripNr;
 static_assert(kMr == 16, "one C tile is 16 rows x 16 channels");
 
-struct alignas(64) TileConfig {
-  uint8_t palette_id;
-  uint8_t start_row;
-  uint8_t reserved[14];
-  uint16_t colsb[16];
-  uint8_t rows[16];
-};
-
-// Tiles 0, 1: C; 2, 3: A (`rows` rows each); 4, 5: B (16 groups). 64 bytes per row.
-void ConfigureTiles(size_t rows) {
-  TileConfig cfg;
-  std::memset(&cfg, 0, sizeof(cfg));
-  cfg.palette_id = 1;
-  for (int t = 0; t < 6; ++t) {
-    cfg.rows[t] = static_cast<uint8_t>(t < 4 ? rows : 16);
-    cfg.colsb[t] = 64;
-  }
-  _tile_loadconfig(&cfg);
-}
+// Tiles 0, 1: C; 2, 3: A (`rows` rows each); 4, 5: B (16 groups).
+void ConfigureTiles(size_t rows) { ConfigureAmxTiles(6, 4, rows); }
 
 struct Strip {
   const int8_t* w;       // decoded levels, AMX B layout, row stride `stride`
@@ -137,14 +121,7 @@ void Nf4GemmAmx(const Nf4GemmArgs& args) {
   int32_t* rnd_tile = bias + kNr;
   for (size_t i = 0; i < 256; ++i) rnd_tile[i] = int32_t{1} << (s - 1);
 
-  Epi e;
-  e.output = args.epilogue->output;
-  e.per_channel = args.epilogue->per_channel;
-  e.scale = args.epilogue->scale;
-  int32_t lo, hi;
-  GemmClampBounds(*args.epilogue, &lo, &hi);
-  e.lo64 = _mm512_set1_epi64(lo);
-  e.hi64 = _mm512_set1_epi64(hi);
+  const Epi e = MakeEpi(*args.epilogue);
   const __m128i sv = _mm_cvtsi32_si128(s);
   const size_t ldc_bytes = args.ldc * (e.output == GemmOutput::kS8Requant ? 1 : 4);
   char* c = static_cast<char*>(args.c);

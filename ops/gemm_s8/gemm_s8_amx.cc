@@ -29,6 +29,7 @@
 
 #include <cstring>
 
+#include "ops/gemm_s8/gemm_amx_tiles_inl.h"
 #include "ops/gemm_s8/gemm_s8_variants.h"
 #include "ops/gemm_s8/gemm_s8_epilogue_avx512_inl.h"
 #include "ops/requant/requant_avx512_inl.h"
@@ -44,24 +45,8 @@ static_assert(kNr == 48 && kMr == 16, "3 C tiles of 16 x 16");
 size_t Groups(size_t k) { return (k + 3) / 4; }
 size_t PanelBytes(size_t k) { return kNr * 4 + Groups(k) * kNr * 4; }
 
-struct alignas(64) TileConfig {
-  uint8_t palette_id;
-  uint8_t start_row;
-  uint8_t reserved[14];
-  uint16_t colsb[16];
-  uint8_t rows[16];
-};
-
-void ConfigureTiles(size_t rows) {
-  TileConfig cfg;
-  std::memset(&cfg, 0, sizeof(cfg));
-  cfg.palette_id = 1;
-  for (int t = 0; t < 7; ++t) {  // C0..C2 and A: `rows` rows; B0..B2: 16 groups; 64 bytes each
-    cfg.rows[t] = static_cast<uint8_t>(t < 4 ? rows : 16);
-    cfg.colsb[t] = 64;
-  }
-  _tile_loadconfig(&cfg);
-}
+// C0..C2 and A: `rows` rows; B0..B2: 16 groups.
+void ConfigureTiles(size_t rows) { ConfigureAmxTiles(7, 4, rows); }
 
 // 4 bytes of row `a` at byte `off` made unsigned (a ^ 0x80), bytes at or past k left at 0x80
 // (they meet B's zero padding).
@@ -174,14 +159,7 @@ void Blocks(const GemmArgs& args, const Epi& e, size_t m_begin, size_t m_end, si
 }  // namespace
 
 void GemmComputeAmx(const GemmArgs& args) {
-  Epi e;
-  e.output = args.epilogue->output;
-  e.per_channel = args.epilogue->per_channel;
-  e.scale = args.epilogue->scale;
-  int32_t lo, hi;
-  GemmClampBounds(*args.epilogue, &lo, &hi);
-  e.lo64 = _mm512_set1_epi64(lo);
-  e.hi64 = _mm512_set1_epi64(hi);
+  const Epi e = MakeEpi(*args.epilogue);
   const size_t full = args.m / kMr * kMr;
   if (full > 0) {
     ConfigureTiles(kMr);

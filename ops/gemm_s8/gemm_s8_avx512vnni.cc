@@ -169,14 +169,7 @@ const uint8_t* PackA(const int8_t* a, size_t lda, size_t m, size_t k, size_t* ro
 }  // namespace
 
 void GemmComputeAvx512Vnni(const GemmArgs& args) {
-  Epi e;
-  e.output = args.epilogue->output;
-  e.per_channel = args.epilogue->per_channel;
-  e.scale = args.epilogue->scale;
-  int32_t lo, hi;
-  GemmClampBounds(*args.epilogue, &lo, &hi);
-  e.lo64 = _mm512_set1_epi64(lo);
-  e.hi64 = _mm512_set1_epi64(hi);
+  const Epi e = MakeEpi(*args.epilogue);
   const size_t out_size = e.output == GemmOutput::kS8Requant ? 1 : 4;
   const size_t ldc_bytes = args.ldc * out_size;
   const int8_t* packed = static_cast<const int8_t*>(args.packed_b);

@@ -20,6 +20,19 @@ struct Epi {
   __m512i lo64, hi64;
 };
 
+// The epilogue's constants in registers, once per kernel call.
+inline Epi MakeEpi(const GemmEpilogue& ep) {
+  Epi e;
+  e.output = ep.output;
+  e.per_channel = ep.per_channel;
+  e.scale = ep.scale;
+  int32_t lo, hi;
+  GemmClampBounds(ep, &lo, &hi);
+  e.lo64 = _mm512_set1_epi64(lo);
+  e.hi64 = _mm512_set1_epi64(hi);
+  return e;
+}
+
 // The Dyadics of 16 channels starting at n (valid lanes: mask) as a mult and a shift vector.
 inline void LoadScale16(const Epi& e, size_t n, __mmask16 mask, __m512i* mult, __m512i* shift) {
   if (!e.per_channel) {
