@@ -26,7 +26,7 @@
 
 #include "ops/gemm_nf4/gemm_nf4_avx512_inl.h"
 #include "ops/gemm_nf4/gemm_nf4_variants.h"
-#include "ops/requant/requant_avx512_inl.h"
+#include "ops/gemm_s8/gemm_s8_epilogue_avx512_inl.h"
 
 // GCC 12 flags the _mm512_undefined_* operands inside its own intrinsics once inlined here (a
 // false positive, as the avx512 flags' -Wno-maybe-uninitialized notes).
@@ -57,38 +57,11 @@ struct Strip {
   size_t n0, valid;       // first channel, valid channels (<= 48)
 };
 
-struct Epi {
-  const GemmEpilogue* ep;
+// gemm_s8's AVX-512 epilogue and the block shift.
+struct Nf4Epi {
+  Epi epi;
   int s;
-  __m512i lo64, hi64;
 };
-
-// The 16 outputs acc of channels n.. (valid lanes: mask) through gemm_s8's epilogue.
-inline void Store16(const GemmEpilogue& ep, const Epi& e, __m512i acc, size_t n, size_t valid,
-                    char* c_row) {
-  const __mmask16 mask = LaneMask(valid);
-  if (ep.output == GemmOutput::kS32) {
-    _mm512_mask_storeu_epi32(reinterpret_cast<int32_t*>(c_row) + n, mask, acc);
-    return;
-  }
-  __m512i mult, shift;
-  if (!ep.per_channel) {
-    mult = _mm512_set1_epi32(ep.scale[0].mult);
-    shift = _mm512_set1_epi32(ep.scale[0].shift);
-  } else if (valid >= 16) {
-    LoadDyadic16Avx512(ep.scale + n, &mult, &shift);
-  } else {
-    alignas(64) Dyadic tmp[16];
-    for (size_t i = 0; i < 16; ++i) tmp[i] = i < valid ? ep.scale[n + i] : Dyadic{0, 1};
-    LoadDyadic16Avx512(tmp, &mult, &shift);
-  }
-  const __m512i v = RequantClampAvx512(acc, mult, shift, e.lo64, e.hi64);
-  if (ep.output == GemmOutput::kS32Requant) {
-    _mm512_mask_storeu_epi32(reinterpret_cast<int32_t*>(c_row) + n, mask, v);
-  } else {
-    _mm_mask_storeu_epi8(reinterpret_cast<int8_t*>(c_row) + n, mask, _mm512_cvtepi32_epi8(v));
-  }
-}
 
 // Named registers, not arrays: GCC keeps an __m512i array on the stack (see gemm_s8's kernel).
 #define NF4_ROW(r)                                                          \
@@ -120,7 +93,7 @@ inline void Store16(const GemmEpilogue& ep, const Epi& e, __m512i acc, size_t n,
 
 // R rows x C columns of one strip, full K, then the epilogue. `a` is A + 128 (rows of lda bytes).
 template <int R, int C>
-void Tile(const uint8_t* a, size_t lda, size_t k, const Strip& st, const Epi& e, char* c,
+void Tile(const uint8_t* a, size_t lda, size_t k, const Strip& st, const Nf4Epi& e, char* c,
           size_t ldc_bytes) {
   alignas(64) int32_t acc[kMr * kNr];
   for (int r = 0; r < R; ++r) {
@@ -161,11 +134,13 @@ void Tile(const uint8_t* a, size_t lda, size_t k, const Strip& st, const Epi& e,
       NF4_INIT(4) NF4_INIT(5) NF4_INIT(6) NF4_INIT(7)
     }
   }
-  const GemmEpilogue& ep = *e.ep;
   for (int j = 0; j < C; ++j) {
     const size_t col = 16 * static_cast<size_t>(j);
+    const __mmask16 mask = LaneMask(st.valid - col);
+    __m512i mult = _mm512_setzero_si512(), shift = mult;
+    if (e.epi.output != GemmOutput::kS32) LoadScale16(e.epi, st.n0 + col, mask, &mult, &shift);
     for (int r = 0; r < R; ++r) {
-      Store16(ep, e, _mm512_load_si512(acc + r * kNr + col), st.n0 + col, st.valid - col,
+      Store16(e.epi, _mm512_load_si512(acc + r * kNr + col), mult, shift, st.n0 + col, mask,
               c + r * ldc_bytes);
     }
   }
@@ -175,7 +150,8 @@ void Tile(const uint8_t* a, size_t lda, size_t k, const Strip& st, const Epi& e,
 #undef NF4_STEP1
 #undef NF4_STEP
 
-using TileFn = void (*)(const uint8_t*, size_t, size_t, const Strip&, const Epi&, char*, size_t);
+using TileFn = void (*)(const uint8_t*, size_t, size_t, const Strip&, const Nf4Epi&, char*,
+                        size_t);
 #define NF4_TILES(r) {Tile<r, 1>, Tile<r, 2>, Tile<r, 3>}
 constexpr TileFn kTiles[kMr][kCols] = {NF4_TILES(1), NF4_TILES(2), NF4_TILES(3), NF4_TILES(4),
                                        NF4_TILES(5), NF4_TILES(6), NF4_TILES(7), NF4_TILES(8)};
@@ -206,13 +182,7 @@ void Nf4GemmAvx512Vnni(const Nf4GemmArgs& args) {
   int32_t* bias = mults + kb * kNr;
   int8_t* w = reinterpret_cast<int8_t*>(wbuf.data());
 
-  Epi e;
-  e.ep = args.epilogue;
-  e.s = Nf4BlockShift(k);
-  int32_t lo, hi;
-  GemmClampBounds(*args.epilogue, &lo, &hi);
-  e.lo64 = _mm512_set1_epi64(lo);
-  e.hi64 = _mm512_set1_epi64(hi);
+  const Nf4Epi e{MakeEpi(*args.epilogue), Nf4BlockShift(k)};
   const size_t out_size = args.epilogue->output == GemmOutput::kS8Requant ? 1 : 4;
   char* c = static_cast<char*>(args.c);
   for (size_t n0 = args.n_begin; n0 < args.n_end; n0 += kNr) {
