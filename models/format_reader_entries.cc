@@ -266,22 +266,23 @@ Status ModelFile::VerifyBlobs() const {
   // The checksums are most of a large model's load time: with a second core, a helper thread
   // takes the blobs past the half-way byte. Mismatches are reported in file order either way.
   const size_t n = tensors_by_offset_.size();
-  std::unique_ptr<uint64_t[]> sums(new (std::nothrow) uint64_t[n > 0 ? n : 1]);
-  auto run = [&](size_t begin, size_t end) {
-    for (size_t k = begin; k < end; ++k) {
-      const TensorView& t = tensors_[tensors_by_offset_[k]];
-      sums[k] = Checksum(t.data, t.size);
-    }
-  };
-  size_t split = n;
-  if (sums != nullptr && total >= kParallelVerifyBytes && std::thread::hardware_concurrency() > 1) {
+  size_t split = n;  // blobs [split, n) go to the helper thread
+  if (total >= kParallelVerifyBytes && std::thread::hardware_concurrency() > 1) {
     uint64_t bytes = 0;
     for (split = 0; split < n && bytes < total / 2; ++split) {
       bytes += tensors_[tensors_by_offset_[split]].size;
     }
   }
+  std::unique_ptr<uint64_t[]> sums;
+  if (split < n) sums.reset(new (std::nothrow) uint64_t[n]);
   bool done = false;
-  if (sums != nullptr && split < n) {
+  if (sums != nullptr) {
+    auto run = [&](size_t begin, size_t end) {
+      for (size_t k = begin; k < end; ++k) {
+        const TensorView& t = tensors_[tensors_by_offset_[k]];
+        sums[k] = Checksum(t.data, t.size);
+      }
+    };
     try {
       std::thread helper(run, split, n);
       run(0, split);
