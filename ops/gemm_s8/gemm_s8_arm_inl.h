@@ -1,6 +1,6 @@
 // Pieces shared by the ARM gemm_s8 kernels (gemm_s8_neon.cc, gemm_s8_neondot.cc,
-// gemm_s8_i8mm.cc): the vector epilogue of four adjacent columns and the zero-padded copy of an
-// A tail. Include only from translation units compiled with NEON available; everything here has
+// gemm_s8_i8mm.cc): the vector epilogue of four adjacent columns, the zero-padded copy of an
+// A tail and the loop over row blocks. Include only from translation units compiled with NEON available; everything here has
 // internal linkage, so each TU gets its own copy built under its own ISA flags.
 //
 // The epilogue is requant.h's rule through RequantClampNeon (bit-exact, see requant_neon_inl.h);
@@ -83,6 +83,31 @@ inline void GemmCopyATail(const int8_t* const rows[kRows], size_t k, int8_t tail
   for (int r = 0; r < kRows; ++r) {
     std::memset(tail[r], 0, kChunk);
     std::memcpy(tail[r], rows[r] + k0, k - k0);
+  }
+}
+
+// The M loop of every ARM kernel: whole blocks of kMr rows go to full(rows, valid, c_rows), the
+// last partial block to tail(...) in pieces of kTailRows rows (no wasted rows beyond those).
+template <int kMr, int kTailRows, class Full, class Tail>
+inline void GemmForRowBlocksArm(const GemmArgs& args, size_t out_size, Full&& full, Tail&& tail) {
+  constexpr size_t kMrU = kMr, kTailU = kTailRows;
+  char* c = static_cast<char*>(args.c);
+  for (size_t m0 = 0; m0 < args.m; m0 += kMrU) {
+    const size_t rows = args.m - m0 < kMrU ? args.m - m0 : kMrU;
+    const int8_t* a = args.a + m0 * args.lda;
+    char* c_rows = c + m0 * args.ldc * out_size;
+    if (rows == kMrU) {
+      const int8_t* r[kMr];
+      GemmTileRows<kMr>(a, args.lda, rows, r);
+      full(r, rows, c_rows);
+      continue;
+    }
+    for (size_t i = 0; i < rows; i += kTailU) {
+      const size_t valid = rows - i < kTailU ? rows - i : kTailU;
+      const int8_t* r[kTailRows];
+      GemmTileRows<kTailRows>(a + i * args.lda, args.lda, valid, r);
+      tail(r, valid, c_rows + i * args.ldc * out_size);
+    }
   }
 }
 

@@ -75,24 +75,10 @@ void Tile(const GemmArgs& args, const ArmEpilogue& e, const int8_t* const rows[2
 
 void GemmComputeI8mm(const GemmArgs& args) {
   const ArmEpilogue e = MakeArmEpilogue(*args.epilogue);
-  char* c = static_cast<char*>(args.c);
-  constexpr size_t kMr = 2 * kPairs;
-  for (size_t m0 = 0; m0 < args.m; m0 += kMr) {
-    const size_t rows = args.m - m0 < kMr ? args.m - m0 : kMr;
-    const int8_t* a = args.a + m0 * args.lda;
-    char* c_rows = c + m0 * args.ldc * e.out_size;
-    if (rows == kMr) {
-      const int8_t* r[kMr];
-      GemmTileRows<kMr>(a, args.lda, rows, r);
-      Tile<kPairs>(args, e, r, rows, c_rows);
-    } else {
-      for (size_t i = 0; i < rows; i += 2) {  // M tail: row pairs
-        const int8_t* r[2];
-        GemmTileRows<2>(a + i * args.lda, args.lda, rows - i < 2 ? rows - i : 2, r);
-        Tile<1>(args, e, r, rows - i < 2 ? rows - i : 2, c_rows + i * args.ldc * e.out_size);
-      }
-    }
-  }
+  GemmForRowBlocksArm<2 * kPairs, 2>(  // M tail: row pairs (smmla works on two rows)
+      args, e.out_size,
+      [&](const int8_t* const* r, size_t rows, char* c) { Tile<kPairs>(args, e, r, rows, c); },
+      [&](const int8_t* const* r, size_t rows, char* c) { Tile<1>(args, e, r, rows, c); });
 }
 
 }  // namespace intformer

@@ -80,24 +80,11 @@ void Tile(const GemmArgs& args, const ArmEpilogue& e, const int8_t* const rows[k
 }  // namespace
 
 void GemmComputeNeon(const GemmArgs& args) {
-  constexpr size_t kGemmNeonMrU = kGemmNeonMr;
   const ArmEpilogue e = MakeArmEpilogue(*args.epilogue);
-  char* c = static_cast<char*>(args.c);
-  for (size_t m0 = 0; m0 < args.m; m0 += kGemmNeonMrU) {
-    const size_t rows = args.m - m0 < kGemmNeonMrU ? args.m - m0 : kGemmNeonMrU;
-    const int8_t* a = args.a + m0 * args.lda;
-    char* c_rows = c + m0 * args.ldc * e.out_size;
-    if (rows == kGemmNeonMrU) {
-      const int8_t* r[kGemmNeonMr];
-      GemmTileRows<kGemmNeonMr>(a, args.lda, rows, r);
-      Tile<kGemmNeonMr>(args, e, r, rows, c_rows);
-    } else {
-      for (size_t i = 0; i < rows; ++i) {  // M tail: single rows, no wasted work
-        const int8_t* r[1] = {a + i * args.lda};
-        Tile<1>(args, e, r, 1, c_rows + i * args.ldc * e.out_size);
-      }
-    }
-  }
+  GemmForRowBlocksArm<kGemmNeonMr, 1>(  // M tail: single rows
+      args, e.out_size,
+      [&](const int8_t* const* r, size_t rows, char* c) { Tile<kGemmNeonMr>(args, e, r, rows, c); },
+      [&](const int8_t* const* r, size_t rows, char* c) { Tile<1>(args, e, r, rows, c); });
 }
 
 }  // namespace intformer
