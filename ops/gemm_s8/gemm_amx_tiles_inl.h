@@ -30,7 +30,10 @@ inline void ConfigureAmxTiles(int tiles, int row_tiles, size_t rows) {
     cfg.rows[t] = static_cast<uint8_t>(t < row_tiles ? rows : 16);
     cfg.colsb[t] = 64;
   }
-  _tile_loadconfig(&cfg);
+  // Not _tile_loadconfig: GCC 12's declares that it reads only the first 8 bytes of the
+  // configuration ("m" of a pointer), so the rows stores can be dropped as dead (seen with all
+  // eight tiles configured: ldtilecfg faulted on rows of 0). This operand is the whole struct.
+  asm volatile("ldtilecfg %0" : : "m"(cfg));
 }
 
 }  // namespace
