@@ -52,17 +52,19 @@ void DecodeStrip(const Nf4Matrix& m, size_t p0, size_t cols, int s, int8_t* w, i
   }
 }
 
-// mults[b][i] = the int16 pair (mult(n0 + i, b), 0) for i < valid, else 0: ref's Nf4BlockMult
+// mults[b][i] (row stride `width`, a multiple of 16) = the int16 pair (mult(n0 + i, b), 0) for
+// i < valid, else 0: ref's Nf4BlockMult
 // 16 channels at a time (gathers of the u8 codes, dq_code and G; int64 products by vpmuldq on
 // the even and odd dwords; vpsraq). Gathering a u8 reads a dword, so a strip whose last code
 // byte lies within 3 bytes of the array's end takes the scalar definition instead.
-void StripMults(const Nf4Matrix& m, size_t n0, size_t valid, int32_t* mults) {
+void StripMults(const Nf4Matrix& m, size_t n0, size_t valid, int32_t* mults,
+                size_t width = kNf4StripNr) {
   const size_t kb = m.k / kNf4Block;
   if ((n0 + valid) * kb + 3 > Nf4Blocks(m.n, m.k)) {
     for (size_t b = 0; b < kb; ++b) {
-      for (size_t i = 0; i < kNf4StripNr; ++i) {
+      for (size_t i = 0; i < width; ++i) {
         const int64_t mu = i < valid ? Nf4BlockMult(m, (n0 + i) * kb + b) : 0;
-        mults[b * kNf4StripNr + i] = static_cast<int32_t>(static_cast<uint32_t>(mu) & 0xffffu);
+        mults[b * width + i] = static_cast<int32_t>(static_cast<uint32_t>(mu) & 0xffffu);
       }
     }
     return;
@@ -71,7 +73,7 @@ void StripMults(const Nf4Matrix& m, size_t n0, size_t valid, int32_t* mults) {
   const __m512i rnd = _mm512_set1_epi64(int64_t{1} << (kNf4DqShift - 1));
   const __m512i offset = _mm512_set1_epi32(m.offset);
   const __m512i low16 = _mm512_set1_epi32(0xffff), low8 = _mm512_set1_epi32(0xff);
-  for (size_t c = 0; c < kNf4StripNr; c += 16) {
+  for (size_t c = 0; c < width; c += 16) {
     const __mmask16 mask = c >= valid ? 0 : LaneMask(valid - c);
     const __m512i first = _mm512_mullo_epi32(
         _mm512_add_epi32(lane, _mm512_set1_epi32(static_cast<int32_t>(n0 + c))),
@@ -92,7 +94,7 @@ void StripMults(const Nf4Matrix& m, size_t n0, size_t valid, int32_t* mults) {
           kNf4DqShift);
       const __m512i mu = _mm512_mask_blend_epi32(__mmask16(0xaaaa), even,
                                                  _mm512_slli_epi64(odd, 32));
-      _mm512_store_si512(mults + b * kNf4StripNr + c,
+      _mm512_store_si512(mults + b * width + c,
                          _mm512_maskz_and_epi32(mask, _mm512_add_epi32(mu, offset), low16));
     }
   }

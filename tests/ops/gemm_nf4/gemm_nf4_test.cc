@@ -128,8 +128,10 @@ TEST_P(Nf4GemmVariant, BitExactWithRefOnShapes) {
   INTFORMER_SKIP_IF_MISSING(kernel.isa);
   test::Rng rng(2);
   INTFORMER_SEED_TRACE(rng);
-  const size_t ms[] = {1, 2, 3, 4, 7, 8, 9, 17, 33};
-  const size_t ns[] = {1, 2, 8, 15, 16, 17, 40, 64};
+  // m 32, 48, 50 and n 48, 64: amx's 2 x 2 form beside its 16 x 16 leftovers (an odd column,
+  // 16 rows, a row tail) in one call.
+  const size_t ms[] = {1, 2, 3, 4, 7, 8, 9, 17, 32, 33, 48, 50};
+  const size_t ns[] = {1, 2, 8, 15, 16, 17, 40, 48, 64};
   const size_t ks[] = {64, 128, 320, 768};
   const GemmOutput outs[] = {GemmOutput::kS32, GemmOutput::kS32Requant, GemmOutput::kS8Requant};
   for (size_t m : ms) {
@@ -147,7 +149,7 @@ TEST_P(Nf4GemmVariant, BitExactWithRefOnBertShapesAndThreads) {
   INTFORMER_SKIP_IF_MISSING(kernel.isa);
   test::Rng rng(3);
   INTFORMER_SEED_TRACE(rng);
-  Problem p = MakeProblem(rng, 20, 96, 3072, GemmOutput::kS32Requant, true);
+  Problem p = MakeProblem(rng, 52, 96, 3072, GemmOutput::kS32Requant, true);
   const std::vector<uint8_t> want = RunNf4(Ref(), p);
   ASSERT_EQ(RunNf4(kernel, p), want);
   ThreadPool pool(3);
@@ -164,7 +166,7 @@ TEST_P(Nf4GemmVariant, BitExactWithRefOnExtremes) {
   INTFORMER_SEED_TRACE(rng);
   for (int variant = 0; variant < 6; ++variant) {
     const size_t k = variant < 3 ? 1024 : 4160;
-    Problem p = MakeProblem(rng, 9, 33, k, GemmOutput::kS32, true);
+    Problem p = MakeProblem(rng, 41, 33, k, GemmOutput::kS32, true);
     const uint8_t code = variant % 2 == 0 ? 0 : 15;
     std::fill(p.q.code.begin(), p.q.code.end(), code);
     p.q.packed = offline::PackNf4Codes(p.q.code.data(), 33, k);
