@@ -208,7 +208,8 @@ Status Forward(const Weights& w, const Plan& p, ThreadPool* pool, const int32_t*
     ProfileScope s(prof, Profile::kOutside, ProfileOp::kEmbedding);
     const EmbeddingResult er =
         w.word_nf4.codes != nullptr
-            ? EmbeddingGatherSumNf4(ids, p.pos, type_ids, M, p.x32, w.word_nf4, w.embed)
+            ? EmbeddingGatherSumNf4(ids, p.pos, type_ids, M, p.x32, w.word_nf4, w.embed,
+                                    *p.kernels.embedding)
             : EmbeddingGatherSum(ids, p.pos, type_ids, M, p.x32, w.embed, p.kernels.embedding);
     if (!er.ok()) {  // ids were checked by Run; only a broken invariant lands here
       return StatusF(INTFORMER_ERROR_TOKEN_ID_OUT_OF_RANGE,

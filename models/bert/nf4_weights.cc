@@ -18,7 +18,6 @@ Status Plain(const ModelFile& f, const std::string& name, format::DType dtype,
   return Status::Ok();
 }
 
-inline int32_t SatAdd(int32_t a, int32_t b) { return SaturateS32(int64_t{a} + b); }
 inline bool InRange(int32_t id, size_t rows) { return id >= 0 && uint64_t(id) < rows; }
 
 }  // namespace
@@ -49,7 +48,8 @@ Status BindNf4(const ModelFile& f, const std::string& key, size_t n, size_t k,
 
 EmbeddingResult EmbeddingGatherSumNf4(const int32_t* word_ids, const int32_t* pos_ids,
                                       const int32_t* type_ids, size_t tokens, int32_t* dst,
-                                      const Nf4Matrix& word, const EmbeddingParams& p) {
+                                      const Nf4Matrix& word, const EmbeddingParams& p,
+                                      const EmbeddingKernel& kernel) {
   EmbeddingResult r;
   const bool has_type = p.type.data != nullptr;
   if (p.hidden == 0 || word.codes == nullptr || word.k != p.hidden || p.pos.data == nullptr ||
@@ -73,12 +73,7 @@ EmbeddingResult EmbeddingGatherSumNf4(const int32_t* word_ids, const int32_t* po
     const int8_t* pos = p.pos.data + size_t(pos_ids[t]) * hd;
     const int8_t* type =
         has_type ? p.type.data + (type_ids != nullptr ? size_t(type_ids[t]) : 0) * hd : nullptr;
-    for (size_t h = 0; h < hd; ++h) {
-      int32_t v = SatAdd(SaturateS32(RequantRaw(row[h], p.word.scale)),
-                         SaturateS32(RequantRaw(pos[h], p.pos.scale)));
-      if (type != nullptr) v = SatAdd(v, SaturateS32(RequantRaw(type[h], p.type.scale)));
-      row[h] = v;
-    }
+    kernel.sum_rows_s32(row, pos, type, row, hd, p);
   }
   return r;
 }

@@ -21,10 +21,12 @@ Status BindNf4(const ModelFile& f, const std::string& key, size_t n, size_t k,
 
 // EmbeddingGatherSum with the word term from an NF4 table [p.word.rows x hidden]: per token
 // dst[h] = SatAdd(SatAdd(Requant(level * mult, dw), Requant(pos, dp)), Requant(type, dt)), the
-// embedding op's rule with the exact integer level * mult (|.| < 2^22) in place of the int8.
+// embedding op's rule with the exact integer level * mult (|.| < 2^22) in place of the int8
+// (`kernel`'s sum_rows_s32, on the gathered row in place).
 EmbeddingResult EmbeddingGatherSumNf4(const int32_t* word_ids, const int32_t* pos_ids,
                                       const int32_t* type_ids, size_t tokens, int32_t* dst,
-                                      const Nf4Matrix& word, const EmbeddingParams& p);
+                                      const Nf4Matrix& word, const EmbeddingParams& p,
+                                      const EmbeddingKernel& kernel);
 
 }  // namespace bert
 }  // namespace intformer

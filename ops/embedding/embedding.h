@@ -35,11 +35,15 @@ struct EmbeddingParams {
 };
 
 // One token's three rows (type_row may be nullptr) -> dst[hidden]. The kernel a variant provides.
+// sum_rows_s32 is the same rule with the word row already an int32 row (an NF4 word table
+// gathered through its integer levels, models/bert/nf4_weights.cc); dst may be that row.
 struct EmbeddingKernel {
   const char* name;
   Isa isa;
   void (*sum_rows)(const int8_t* word_row, const int8_t* pos_row, const int8_t* type_row,
                    int32_t* dst, size_t hidden, const EmbeddingParams& p);
+  void (*sum_rows_s32)(const int32_t* word_row, const int8_t* pos_row, const int8_t* type_row,
+                       int32_t* dst, size_t hidden, const EmbeddingParams& p);
 };
 
 extern const EmbeddingKernel kEmbeddingKernels[];
@@ -47,6 +51,8 @@ extern const size_t kEmbeddingKernelCount;
 const EmbeddingKernel& GetEmbeddingKernel();
 
 void EmbeddingSumRowsRef(const int8_t* word_row, const int8_t* pos_row, const int8_t* type_row,
+                         int32_t* dst, size_t hidden, const EmbeddingParams& p);
+void EmbeddingSumRowsRef(const int32_t* word_row, const int8_t* pos_row, const int8_t* type_row,
                          int32_t* dst, size_t hidden, const EmbeddingParams& p);
 
 enum class EmbeddingStatus : uint8_t {

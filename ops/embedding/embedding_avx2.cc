@@ -9,4 +9,9 @@ void EmbeddingSumRowsAvx2(const int8_t* word_row, const int8_t* pos_row, const i
   EmbeddingSumRowsXsimd<xsimd::avx2>(word_row, pos_row, type_row, dst, hidden, p);
 }
 
+void EmbeddingSumRowsS32Avx2(const int32_t* word_row, const int8_t* pos_row, const int8_t* type_row,
+                             int32_t* dst, size_t hidden, const EmbeddingParams& p) {
+  EmbeddingSumRowsXsimd<xsimd::avx2>(word_row, pos_row, type_row, dst, hidden, p);
+}
+
 }  // namespace intformer

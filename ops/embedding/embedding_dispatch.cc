@@ -7,13 +7,13 @@ namespace intformer {
 
 const EmbeddingKernel kEmbeddingKernels[] = {
 #if INTFORMER_X86_VARIANTS
-    {"avx512", Isa::kAvx512, EmbeddingSumRowsAvx512},
-    {"avx2", Isa::kAvx2, EmbeddingSumRowsAvx2},
+    {"avx512", Isa::kAvx512, EmbeddingSumRowsAvx512, EmbeddingSumRowsS32Avx512},
+    {"avx2", Isa::kAvx2, EmbeddingSumRowsAvx2, EmbeddingSumRowsS32Avx2},
 #endif
 #if INTFORMER_NEON_VARIANTS
-    {"neon", Isa::kNeon, EmbeddingSumRowsNeon},
+    {"neon", Isa::kNeon, EmbeddingSumRowsNeon, EmbeddingSumRowsS32Neon},
 #endif
-    {"ref", Isa::kScalar, EmbeddingSumRowsRef},
+    {"ref", Isa::kScalar, EmbeddingSumRowsRef, EmbeddingSumRowsRef},
 };
 const size_t kEmbeddingKernelCount = sizeof(kEmbeddingKernels) / sizeof(kEmbeddingKernels[0]);
 

@@ -15,4 +15,9 @@ void EmbeddingSumRowsNeon(const int8_t* word_row, const int8_t* pos_row, const i
   EmbeddingSumRowsXsimd<NeonArch>(word_row, pos_row, type_row, dst, hidden, p);
 }
 
+void EmbeddingSumRowsS32Neon(const int32_t* word_row, const int8_t* pos_row, const int8_t* type_row,
+                             int32_t* dst, size_t hidden, const EmbeddingParams& p) {
+  EmbeddingSumRowsXsimd<NeonArch>(word_row, pos_row, type_row, dst, hidden, p);
+}
+
 }  // namespace intformer

@@ -10,16 +10,28 @@ inline bool InRange(int32_t id, size_t rows) {
   return id >= 0 && static_cast<uint64_t>(id) < rows;
 }
 
-}  // namespace
-
-void EmbeddingSumRowsRef(const int8_t* word_row, const int8_t* pos_row, const int8_t* type_row,
-                         int32_t* dst, size_t hidden, const EmbeddingParams& p) {
+// word_row[h] is read before dst[h] is written, so dst may be the word row.
+template <class W>
+void SumRows(const W* word_row, const int8_t* pos_row, const int8_t* type_row, int32_t* dst,
+             size_t hidden, const EmbeddingParams& p) {
   for (size_t h = 0; h < hidden; ++h) {
     int32_t v = SatAdd(SaturateS32(RequantRaw(word_row[h], p.word.scale)),
                        SaturateS32(RequantRaw(pos_row[h], p.pos.scale)));
     if (type_row != nullptr) v = SatAdd(v, SaturateS32(RequantRaw(type_row[h], p.type.scale)));
     dst[h] = v;
   }
+}
+
+}  // namespace
+
+void EmbeddingSumRowsRef(const int8_t* word_row, const int8_t* pos_row, const int8_t* type_row,
+                         int32_t* dst, size_t hidden, const EmbeddingParams& p) {
+  SumRows(word_row, pos_row, type_row, dst, hidden, p);
+}
+
+void EmbeddingSumRowsRef(const int32_t* word_row, const int8_t* pos_row, const int8_t* type_row,
+                         int32_t* dst, size_t hidden, const EmbeddingParams& p) {
+  SumRows(word_row, pos_row, type_row, dst, hidden, p);
 }
 
 EmbeddingResult EmbeddingGatherSum(const int32_t* word_ids, const int32_t* pos_ids,

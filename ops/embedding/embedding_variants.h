@@ -12,6 +12,14 @@ void EmbeddingSumRowsAvx512(const int8_t* word_row, const int8_t* pos_row, const
                             int32_t* dst, size_t hidden, const EmbeddingParams& p);
 void EmbeddingSumRowsNeon(const int8_t* word_row, const int8_t* pos_row, const int8_t* type_row,
                           int32_t* dst, size_t hidden, const EmbeddingParams& p);
+// The int32 word row forms (EmbeddingKernel::sum_rows_s32).
+void EmbeddingSumRowsS32Avx2(const int32_t* word_row, const int8_t* pos_row, const int8_t* type_row,
+                             int32_t* dst, size_t hidden, const EmbeddingParams& p);
+void EmbeddingSumRowsS32Avx512(const int32_t* word_row, const int8_t* pos_row,
+                               const int8_t* type_row, int32_t* dst, size_t hidden,
+                               const EmbeddingParams& p);
+void EmbeddingSumRowsS32Neon(const int32_t* word_row, const int8_t* pos_row, const int8_t* type_row,
+                             int32_t* dst, size_t hidden, const EmbeddingParams& p);
 
 }  // namespace intformer
 

@@ -11,8 +11,10 @@
 
 namespace intformer {
 
-template <class Arch>
-void EmbeddingSumRowsXsimd(const int8_t* word_row, const int8_t* pos_row, const int8_t* type_row,
+// W: int8_t (a table row) or int32_t (a gathered NF4 row; dst may be that row: each batch is
+// loaded before its lanes are stored).
+template <class Arch, class W>
+void EmbeddingSumRowsXsimd(const W* word_row, const int8_t* pos_row, const int8_t* type_row,
                            int32_t* dst, size_t hidden, const EmbeddingParams& p) {
   using B = xsimd::batch<int32_t, Arch>;
   constexpr size_t kLanes = B::size;

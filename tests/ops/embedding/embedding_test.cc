@@ -73,6 +73,42 @@ TEST_P(EmbeddingVariant, BitExactWithRef) {
   }
 }
 
+// sum_rows_s32 (NF4 word rows gathered to int32): the same rule on int32 word values, the model's
+// |.| < 2^22 and the int32 extremes (saturating terms), into a separate dst and in place.
+TEST_P(EmbeddingVariant, S32WordRowBitExactWithRef) {
+  const EmbeddingKernel& k = *GetParam();
+  const EmbeddingKernel& ref = kEmbeddingKernels[kEmbeddingKernelCount - 1];
+  test::Rng rng(43);
+  INTFORMER_SEED_TRACE(rng);
+  const Dyadic extremes[] = {kDyadicOne, {0, 1}, {INT32_MAX, 1}, {INT32_MAX, 62}, {1 << 30, 8}};
+  for (size_t h : {1, 7, 15, 16, 17, 33, 64, 312, 768, 1023}) {
+    for (size_t type_rows : {0, 1}) {
+      Tables t(rng, h, type_rows);
+      for (int trial = 0; trial < 8; ++trial) {
+        if (trial < 5) {
+          t.p.word.scale = extremes[trial];
+          t.p.pos.scale = extremes[(trial + 2) % 5];
+          t.p.type.scale = extremes[(trial + 4) % 5];
+        } else {
+          for (EmbeddingTable* tb : {&t.p.word, &t.p.pos, &t.p.type})
+            tb->scale = {rng.Uniform(1 << 30, INT32_MAX), rng.Uniform(1, 62)};
+        }
+        std::vector<int32_t> word = rng.Vector<int32_t>(h, -(1 << 22) + 1, (1 << 22) - 1);
+        if (trial == 7) {
+          for (size_t i = 0; i < h; ++i) word[i] = i % 2 == 0 ? INT32_MIN : INT32_MAX;
+        }
+        const int8_t* type = type_rows > 0 ? t.type.data() : nullptr;
+        std::vector<int32_t> want(h), got(h, 0x55), in_place = word;
+        ref.sum_rows_s32(word.data(), t.pos.data(), type, want.data(), h, t.p);
+        k.sum_rows_s32(word.data(), t.pos.data(), type, got.data(), h, t.p);
+        k.sum_rows_s32(in_place.data(), t.pos.data(), type, in_place.data(), h, t.p);
+        ASSERT_EQ(got, want) << "hidden=" << h << " type_rows=" << type_rows << " trial=" << trial;
+        ASSERT_EQ(in_place, want) << "in place, hidden=" << h << " trial=" << trial;
+      }
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(All, EmbeddingVariant,
                          ::testing::ValuesIn(test::AllKernels(kEmbeddingKernels,
                                                               kEmbeddingKernelCount)),
