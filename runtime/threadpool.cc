@@ -93,23 +93,12 @@ int64_t NowNs(clockid_t clock) {
   clock_gettime(clock, &ts);
   return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
 }
-constexpr uint32_t kYieldPassesMin = 32, kYieldPassesMax = 4096;
 }  // namespace
 
-void ThreadPool::Begin() {
-  if (pool_ == nullptr || !burst_) return;
-  flags_ = yield_passes_ > 0 ? PTHREADPOOL_FLAG_YIELD_WORKERS : 0;
-  begin_cpu_ns_ = NowNs(CLOCK_THREAD_CPUTIME_ID);
-  begin_wall_ns_ = NowNs(CLOCK_MONOTONIC);
-}
-
-void ThreadPool::Rest() {
-  if (pool_ == nullptr || !burst_) return;
-  const int64_t cpu = NowNs(CLOCK_THREAD_CPUTIME_ID) - begin_cpu_ns_;
-  const int64_t wall = NowNs(CLOCK_MONOTONIC) - begin_wall_ns_;
+void BurstPolicy::PassEnded(int64_t cpu_ns, int64_t wall_ns) {
   if (yield_passes_ > 0) {
     --yield_passes_;
-  } else if (cpu * 8 < wall * 7) {
+  } else if (cpu_ns * 8 < wall_ns * 7) {
     // The caller waited for a core: stop spinning for a while, twice as long after each probe
     // that finds the machine still busy (a probe pass is the slow one there).
     yield_passes_ = yield_window_;
@@ -117,6 +106,19 @@ void ThreadPool::Rest() {
   } else {
     yield_window_ = kYieldPassesMin;
   }
+}
+
+void ThreadPool::Begin() {
+  if (pool_ == nullptr || !burst_) return;
+  flags_ = policy_.SpinNextPass() ? 0 : PTHREADPOOL_FLAG_YIELD_WORKERS;
+  begin_cpu_ns_ = NowNs(CLOCK_THREAD_CPUTIME_ID);
+  begin_wall_ns_ = NowNs(CLOCK_MONOTONIC);
+}
+
+void ThreadPool::Rest() {
+  if (pool_ == nullptr || !burst_) return;
+  policy_.PassEnded(NowNs(CLOCK_THREAD_CPUTIME_ID) - begin_cpu_ns_,
+                    NowNs(CLOCK_MONOTONIC) - begin_wall_ns_);
   const bool spun = flags_ == 0;
   flags_ = PTHREADPOOL_FLAG_YIELD_WORKERS;
   if (!spun) return;

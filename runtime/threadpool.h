@@ -14,6 +14,22 @@ struct pthreadpool;
 
 namespace intformer {
 
+// The default mode's choice per pass (see Begin() below), apart from clocks and threads so that
+// it can be tested: spin within the next pass or not, from the caller's CPU and wall time of
+// the passes so far.
+class BurstPolicy {
+ public:
+  static constexpr uint32_t kYieldPassesMin = 32, kYieldPassesMax = 4096;
+  // Whether the workers may spin between the regions of the next pass.
+  bool SpinNextPass() const { return yield_passes_ == 0; }
+  // A pass ended; cpu_ns and wall_ns are the calling thread's CPU time and the wall time of it.
+  void PassEnded(int64_t cpu_ns, int64_t wall_ns);
+
+ private:
+  uint32_t yield_passes_ = 0;                // passes left that sleep after every region
+  uint32_t yield_window_ = kYieldPassesMin;  // the next such stretch (doubles while busy)
+};
+
 class ThreadPool {
  public:
   // threads == 0 means one per core.
@@ -48,9 +64,8 @@ class ThreadPool {
  private:
   pthreadpool* pool_;
   uint32_t flags_ = 0;  // pthreadpool flags of every region (see threadpool.cc)
-  bool burst_ = false;       // default mode: spin within a pass, sleep between passes
-  uint32_t yield_passes_ = 0;   // passes left in sleep-after-every-region (oversubscribed)
-  uint32_t yield_window_ = 32;  // the next such stretch (doubles while probes find it busy)
+  bool burst_ = false;  // default mode: spin within a pass, sleep between passes
+  BurstPolicy policy_;
   int64_t begin_cpu_ns_ = 0, begin_wall_ns_ = 0;
 };
 
