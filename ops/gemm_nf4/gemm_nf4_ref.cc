@@ -84,12 +84,19 @@ void Nf4GemmRef(const Nf4GemmArgs& args) {
   }
 }
 
+// dst[k] = L[Nf4Code(row, k)] * mult(row, k / 64), walking the panel layout directly: the row's
+// 8 codes of k = 8g..8g+7 are the 4 bytes at g * 64 + 4 * (row % 16) of its panel, low nibbles
+// first (Nf4Code).
 void Nf4GatherRow(const Nf4Matrix& w, size_t row, int32_t* dst) {
   const size_t kb = w.k / kNf4Block;
+  const uint8_t* q = w.codes + (row / kNf4Panel) * kNf4Panel * w.k / 2 + 4 * (row % kNf4Panel);
   for (size_t b = 0; b < kb; ++b) {
     const int32_t m = static_cast<int32_t>(Nf4BlockMult(w, row * kb + b));
-    for (size_t kk = b * kNf4Block; kk < (b + 1) * kNf4Block; ++kk) {
-      dst[kk] = kNf4Levels[Nf4Code(w.codes, w.k, row, kk)] * m;
+    for (size_t g = 0; g < kNf4Block / 8; ++g, q += 64, dst += 8) {
+      for (size_t i = 0; i < 4; ++i) {
+        dst[i] = kNf4Levels[q[i] & 0x0f] * m;
+        dst[4 + i] = kNf4Levels[q[i] >> 4] * m;
+      }
     }
   }
 }

@@ -181,6 +181,26 @@ TEST_P(Nf4GemmVariant, BitExactWithRefOnExtremes) {
   }
 }
 
+// The NF4 embedding gather walks the panel layout itself: it must equal the definition,
+// L[code] * mult per element, for every row of a panel (and a partial last panel).
+TEST(Nf4GatherRow, EqualsLevelTimesBlockMult) {
+  test::Rng rng(6);
+  INTFORMER_SEED_TRACE(rng);
+  for (size_t k : {64, 768}) {
+    Problem p = MakeProblem(rng, 1, 37, k, GemmOutput::kS32, false);
+    const Nf4Matrix w = p.View();
+    std::vector<int32_t> got(k);
+    for (size_t n = 0; n < w.n; ++n) {
+      Nf4GatherRow(w, n, got.data());
+      for (size_t kk = 0; kk < k; ++kk) {
+        const int64_t want = int64_t{kNf4Levels[Nf4Code(w.codes, k, n, kk)]} *
+                             Nf4BlockMult(w, n * (k / kNf4Block) + kk / kNf4Block);
+        ASSERT_EQ(got[kk], want) << "n " << n << " k " << kk;
+      }
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Kernels, Nf4GemmVariant,
                          ::testing::ValuesIn(test::AllKernels(kNf4GemmKernels,
                                                               kNf4GemmKernelCount)),
