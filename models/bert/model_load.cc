@@ -2,10 +2,13 @@
 // that can fail on a file answers a status naming the key or tensor: UNSUPPORTED_MODEL for a
 // missing key, a wrong type, size, shape or an out-of-contract constant; TARGET_MISMATCH when
 // the weights are packed for a gemm_s8 kernel this machine cannot run; TOKENIZER for a bad
-// stored tokenizer. Nothing is copied: tensor views point into the file's memory.
+// stored tokenizer. NF4 files of another integer form ("nf4.form" absent or not 2) are
+// UNSUPPORTED_MODEL too, like a schema of another version. Nothing is copied: tensor views
+// point into the file's memory (only NF4's channel reciprocals are derived and owned).
 #include <cstddef>
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "models/bert/nf4_weights.h"
 #include "models/bert/schema.h"
@@ -20,6 +23,11 @@ using format::DType;
 
 static_assert(sizeof(Dyadic) == 8 && offsetof(Dyadic, shift) == 4,
               "per-channel dyadics are read in place as [mult, shift] int32 pairs");
+// Nf4Matrix::recip points into the owning vector (weights.h): never copied, and moved without
+// throwing (so a vector of layers reallocating would move, keeping every buffer in place).
+static_assert(!std::is_copy_constructible_v<bert::Weights> &&
+                  std::is_nothrow_move_constructible_v<bert::LayerWeights>,
+              "bound NF4 reciprocals must not be copied away from their storage");
 
 Status Bad(const std::string& what) { return Status(INTFORMER_ERROR_UNSUPPORTED_MODEL, what); }
 
@@ -68,14 +76,12 @@ class Binder {
 
   // NF4 form of a GEMM weight: the QLoRA tensors, "<key>.bias" s32 [n], "<key>.scale".
   Status GemmNf4(const std::string& key, size_t n, size_t k, GemmWeight* w) {
-    INTFORMER_RETURN_IF_ERROR(bert::BindNf4(f_, key, n, k, dq_code_, &w->nf4));
     const void* bias = nullptr;
     const void* s = nullptr;
     INTFORMER_RETURN_IF_ERROR(Plain(key + ".bias", DType::kS32, {n}, &bias));
     INTFORMER_RETURN_IF_ERROR(Plain(key + ".scale", DType::kS32, {n, 2}, &s));
-    w->nf4.bias = static_cast<const int32_t*>(bias);
-    const char* why = nullptr;
-    if (!Nf4MatrixValid(w->nf4, &why)) return Bad("NF4 '" + key + "': " + why);
+    INTFORMER_RETURN_IF_ERROR(bert::BindNf4(
+        f_, key, n, k, dq_code_, static_cast<const int32_t*>(bias), &w->nf4_recip, &w->nf4));
     w->scale = static_cast<const Dyadic*>(s);
     w->n = n;
     w->k = k;
@@ -213,6 +219,7 @@ Status BindWeights(const ModelFile& f, const ModelInfo& info, const GemmKernel& 
                    bert::Weights* w) {
   const int32_t* dq_code = nullptr;
   if (info.weights != "int8") {
+    INTFORMER_RETURN_IF_ERROR(bert::CheckNf4Form(f));  // before anything reads NF4 tensors
     size_t count = 0;
     INTFORMER_RETURN_IF_ERROR(f.GetI32Array("nf4.dq_code", &dq_code, &count));
     if (count != 256) return Bad("metadata 'nf4.dq_code': expected 256 values");
@@ -235,7 +242,8 @@ Status BindWeights(const ModelFile& f, const ModelInfo& info, const GemmKernel& 
   const void* p = nullptr;
   w->embed.hidden = H;
   if (f.FindTensor("embed.word.nf4.codes") != nullptr) {  // NF4 word table, gathered exactly
-    INTFORMER_RETURN_IF_ERROR(bert::BindNf4(f, "embed.word", info.vocab, H, dq_code, &w->word_nf4));
+    INTFORMER_RETURN_IF_ERROR(bert::BindNf4(f, "embed.word", info.vocab, H, dq_code, nullptr,
+                                            &w->word_nf4_recip, &w->word_nf4));
     w->embed.word = EmbeddingTable{nullptr, info.vocab, kDyadicOne};
   } else {
     INTFORMER_RETURN_IF_ERROR(b.Plain("embed.word", DType::kS8, {info.vocab, H}, &p));

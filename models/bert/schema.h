@@ -17,6 +17,9 @@
 //   weights.nf4             string array (nf4 only): the NF4 groups, of "embeddings" (word table),
 //                                   "attention" (qkv, attn_out), "ffn" (ffn1, ffn2), "head"
 //   nf4.dq_code             i32 array [256] (nf4 only): bitsandbytes' dynamic map * 2^30
+//   nf4.form                i32     (nf4 only) the NF4 integer form, 2 (kNf4Form): the
+//                                   per-channel form of NF4 TENSORS below. Absent or any other
+//                                   value: the loader refuses the file (UNSUPPORTED_MODEL)
 //   tokenizer.settings      bytes   SerializeSettings blob (models/tokenizers), ids resolved
 //   tokenizer.vocab         bytes   vocab.txt (WordPiece) or vocab.json (byte-level BPE)
 //   tokenizer.merges        bytes   merges.txt (BPE; empty for WordPiece)
@@ -56,13 +59,20 @@
 //   <key>.nf4.absmax2   s32 [ceil(N*K/64 / 256)] second-level constants as integers G
 //   <key>.nf4.offset    i32 metadata             the absmax mean in units U
 //   <key>.bias          s32 [N]                  bias at gemm_nf4's output scale
-// and "<key>.scale" holds S_in U 2^s / (127 S_out[n]) (s = Nf4BlockShift(K)). With
-// "embeddings", "embed.word" is replaced the same way (no bias/scale) and embed.scales' word
-// dyadic is (U/127) / S_c. Files written before the int32 form (multipliers up to 32767, scale
-// 2^t) fail to load: their multipliers exceed Nf4MaxMult(K).
+// and "<key>.scale" holds the per-channel dyadics S_in S_w(n) / S_out[n], where
+// S_w(n) = 2^25 U / (127 R(n)) is gemm_nf4's per-channel weight scale (W ~= W8 * S_w(n)) and
+// R(n) = floor((2^25 - 1) / max(1, max_b |mult(n, b)|)) its channel reciprocal; the bias is at
+// S_in S_w(n). R is not stored: the loader derives it from the tensors above
+// (Nf4ChannelRecips). With "embeddings", "embed.word" is replaced the same way (no
+// bias/scale) and embed.scales' word dyadic is (U/127) / S_c (the gather's level * mult).
+// Older NF4 files (per-block rounded sums with one accumulator scale S_in U 2^s / 127 per
+// tensor, and before them the int32-less form) carry no "nf4.form": their tensors would load
+// but mean other numbers here, so the loader refuses them by that key and names the fix
+// (reconvert the checkpoint).
 #ifndef INTFORMER_MODELS_BERT_SCHEMA_H_
 #define INTFORMER_MODELS_BERT_SCHEMA_H_
 
+#include <cstdint>
 #include <string>
 
 namespace intformer {
@@ -70,6 +80,10 @@ namespace bert {
 
 constexpr const char* kSchemaKey = "intformer.schema";
 constexpr const char* kSchemaValue = "bert-classifier/1";
+
+// The NF4 integer form this runtime computes (metadata "nf4.form"; see NF4 TENSORS).
+constexpr const char* kNf4FormKey = "nf4.form";
+constexpr int32_t kNf4Form = 2;
 
 // Number of i32 in the packed constant arrays above.
 constexpr size_t kSoftmaxConsts = 5;

@@ -1,9 +1,10 @@
 // gemm_nf4: int8 activations x NF4 weights (QLoRA's 4-bit NormalFloat with double-quantized
 // block constants) -> int32, integer arithmetic only.
 //
-//   C[m][n] = Epilogue( sum_b mult(n, b) * Q(m, n, b) + bias[n] )                 (int32, exact)
-//   Q(m, n, b) = (P(m, n, b) + 2^(s-1)) >> s                         (floor shift: round half up)
-//   P(m, n, b) = sum_{k in block b} A[m][k] * kNf4Levels[code(n, k)]                (int32)
+//   C[m][n]  = Epilogue( sum_k A[m][k] * W8(n, k) + bias[n] )                  (int32, exact)
+//   W8(n, k) = (kNf4Levels[code(n, k)] * r(n, k / 64) + 2^13) >> 14           (|W8| <= 127)
+//   r(n, b)  = (mult(n, b) * R(n)) >> 11                             (-2^14 <= r < 2^14)
+//   R(n)     = floor((2^25 - 1) / max(1, max_b |mult(n, b)|))          (channel reciprocal)
 //
 // Weights (Nf4Matrix, [N x K], K a multiple of 64: one block = 64 consecutive k of one row)
 //   code(n, k)   4-bit index into the NF4 table of QLoRA / bitsandbytes (kNf4Levels below).
@@ -13,19 +14,21 @@
 //                rows). dq_code[256] is that map as int32 (value * 2^30, rounded).
 //   absmax2[g]   group g's second-level scale as an integer multiplier G (see mult()).
 //   offset       the tensor mean, in block-constant units U.
+//   recip[n]     R(n), derived from the above (Nf4ChannelRecips; model loading computes it
+//                while it validates the multipliers; Nf4MatrixValid checks it).
 // The per-block integer multiplier, the normative form of QLoRA's dequantized absmax / U:
 //   mult(n, b) = ((dq_code[q] * G[g] + 2^44) >> 45) + offset,   q = absmax_q[i], g = i / 256,
 //   i = n * K/64 + b  (int64 product, arithmetic shift); Nf4MatrixValid requires
-//   |mult| <= Nf4MaxMult(K). The real weight is W[n][k] ~= kNf4Levels[code] / 127 * mult * U.
+//   |mult| <= kNf4MaxMult. The real weight is W[n][k] ~= kNf4Levels[code] / 127 * mult * U.
 //
-// Numerics (no float anywhere; docs/numerics.md "gemm_nf4" has the proof). With
-// L = ceil(log2(K/64)): s = Nf4BlockShift(K) = max(5, L - 1), Nf4MaxMult(K) = 2^(15-L) - 1 for
-// L <= 6, else 511. |A| <= 128, |level| <= 127, 64 terms: |P| <= 2^20 - 2^13, so |Q| < 2^(20-s)
-// <= 2^15 (Q and mult are both int16: one vpdpwssd / vpmaddwd does the block step), and
-// |sum_b mult * Q| < 2^L * 2^(10+s-L) * 2^(20-s) = 2^30. With |bias| <= 2^30 every partial sum
-// and the result fit int32: no saturation anywhere, and a variant may accumulate in any order
-// with wrapping int32 adds. The per-block rounding of P to multiples of 2^s is the price of
-// the int32 form (error bound in docs/numerics.md). The epilogue is gemm_s8's (GemmEpilogue).
+// Numerics (no float anywhere; docs/numerics.md "gemm_nf4" has the error analysis). Each
+// block's constant is folded into the int8 levels as a Q14 ratio r to the channel's largest
+// block: W8 ~= level * mult / max|mult|, so W ~= W8 * S_w(n) with the per-channel weight scale
+// S_w(n) = 2^25 U / (127 R(n)) (the converter's per-channel requant includes it). Then the
+// GEMM is gemm_s8's: |mult * R| < 2^25, so r fits int16 (2r too: the multiply is one vpmulhrsw
+// / vqrdmulh, which rounds exactly as the >> 14 above), |W8| <= 127, and with |A| <= 128,
+// K <= 65536 and |bias| <= 2^30 every partial sum fits int32: any summation order, wrapping
+// adds, C tiles kept over all of K. The epilogue is gemm_s8's (GemmEpilogue).
 //
 // Codes layout (one for every variant; model files store it). N is cut into panels of 16
 // channels (the last padded with code 7, the 0.0 level). A panel is 8 * K bytes: for each
@@ -34,10 +37,10 @@
 // as low and high nibbles, two groups of 4 k in exactly the operand order of vpdpbusd (16
 // channels x 4 bytes), of AVX2's 8-channel halves and of sdot's 4-channel quarters.
 //
-// Variants (one table, best first, ref last; gemm_nf4_dispatch.cc): amx (tdpbssd per block of
-// 16 rows x 16 channels x 64 k, block step vpsrad + vpdpwssd), avx512vnni (vpshufb table
-// lookup + vpdpbusd, block step vpsravd + vpdpwssd), avx2 (vpshufb + sign trick + vpmaddubsw,
-// block step vpmaddwd), neondot (vqtbl1q + sdot, block step vrshl + vmla), ref.
+// Variants (one table, best first, ref last; gemm_nf4_dispatch.cc): each decodes a strip of
+// channels to W8 once per call (levels by table lookup, the ratio by vpmulhrsw / vqrdmulh)
+// and runs an int8 GEMM over it: amx (tdpbssd, C tiles over all of K), avx512vnni (vpdpbusd),
+// avx2 (vpmaddubsw with the sign trick), neondot (sdot), ref.
 #ifndef INTFORMER_OPS_GEMM_NF4_GEMM_NF4_H_
 #define INTFORMER_OPS_GEMM_NF4_GEMM_NF4_H_
 
@@ -56,6 +59,9 @@ constexpr size_t kNf4Block = 64;        // weights per absmax (QLoRA blocksize 6
 constexpr size_t kNf4Group = 256;       // blocks per second-level constant (QLoRA: 256)
 constexpr size_t kNf4Panel = 16;        // channels per codes panel
 constexpr int32_t kNf4MaxOffset = 32767;  // |offset| bound
+constexpr int32_t kNf4MaxMult = 32767;    // |mult| bound
+constexpr int kNf4RatioShift = 11;        // r = (mult * R) >> 11
+constexpr int32_t kNf4RecipNum = (1 << 25) - 1;  // R = floor(kNf4RecipNum / max |mult|)
 constexpr int kNf4DqShift = 45;         // mult() shift: dq_code is 2^30-scaled, G 2^15-scaled
 constexpr uint8_t kNf4ZeroCode = 7;     // the 0.0 level (padding)
 
@@ -73,6 +79,7 @@ struct Nf4Matrix {
   const int32_t* absmax2 = nullptr;   // [Nf4Groups(n, k)]
   int32_t offset = 0;
   const int32_t* dq_code = nullptr;   // [256]
+  const int32_t* recip = nullptr;     // [n] R(n) (Nf4ChannelRecips)
   const int32_t* bias = nullptr;      // [n] at the output scale of Round(., t), or nullptr
 };
 
@@ -82,17 +89,23 @@ inline size_t Nf4Blocks(size_t n, size_t k) { return n * (k / kNf4Block); }
 inline size_t Nf4Groups(size_t n, size_t k) {
   return (Nf4Blocks(n, k) + kNf4Group - 1) / kNf4Group;
 }
-// L = ceil(log2(k / 64)); s = max(5, L - 1); the |mult| bound 2^(15 - L) - 1 (L <= 6) or 511.
-int Nf4BlockShift(size_t k);
-int32_t Nf4MaxMult(size_t k);
-
-// Q of a block sum p (the header's rounding shift; every variant's definition).
-inline int32_t Nf4BlockRound(int32_t p, int s) { return (p + (int32_t{1} << (s - 1))) >> s; }
-
 // The block multiplier of block i (flat index n * k/64 + b); see the header comment.
 inline int64_t Nf4BlockMult(const Nf4Matrix& w, size_t i) {
   const int64_t prod = int64_t{w.dq_code[w.absmax_q[i]]} * w.absmax2[i / kNf4Group];
   return ((prod + (int64_t{1} << (kNf4DqShift - 1))) >> kNf4DqShift) + w.offset;
+}
+
+// R(n) from the channel's largest |mult| (0 for an all-zero channel: then every r is 0).
+inline int32_t Nf4ChannelRecip(int64_t max_abs_mult) {
+  return kNf4RecipNum / static_cast<int32_t>(max_abs_mult > 0 ? max_abs_mult : 1);
+}
+// r of a block: |mult * recip| <= 2^25 - 1, so r is in [-2^14, 2^14).
+inline int32_t Nf4Ratio(int64_t mult, int32_t recip) {
+  return static_cast<int32_t>((mult * recip) >> kNf4RatioShift);
+}
+// W8 of a code under ratio r: in [-127, 127] (= vpmulhrsw(level, 2r)).
+inline int32_t Nf4Level8(uint8_t code, int32_t r) {
+  return (int32_t{kNf4Levels[code]} * r + (1 << 13)) >> 14;
 }
 
 // Code of W[n][k] in the packed layout (tests, gathers).
@@ -102,8 +115,15 @@ inline uint8_t Nf4Code(const uint8_t* codes, size_t k_total, size_t n, size_t k)
   return (k % 8) < 4 ? byte & 0x0f : byte >> 4;
 }
 
+// R(n) for every channel of w (recip is not read): out[n], n < w.n.
+void Nf4ChannelRecips(const Nf4Matrix& w, int32_t* out);
+
+// W8(n, k) for k < K of one channel (the definition; ref and tests).
+void Nf4DecodeRow(const Nf4Matrix& w, size_t n, int8_t* dst);
+
 // True when w satisfies the contract (shape, pointers, |dq_code| <= 2^30, 0 <= G < 2^30,
-// |offset| <= 32767, every |mult| <= Nf4MaxMult(k), |bias| <= 2^30); else false and *why.
+// |offset| <= 32767, every |mult| <= kNf4MaxMult, recip[n] == R(n), |bias| <= 2^30); else
+// false and *why.
 bool Nf4MatrixValid(const Nf4Matrix& w, const char** why);
 
 struct Nf4GemmArgs {

@@ -12,7 +12,7 @@ namespace intformer {
 const Nf4GemmKernel kNf4GemmKernels[] = {
 #if INTFORMER_X86_VARIANTS
 #if INTFORMER_HAVE_AMX_KERNEL
-    {"amx_32x32", Isa::kAmxInt8, kNf4AmxMr, Nf4GemmAmx},
+    {"amx_16x48", Isa::kAmxInt8, kNf4AmxMr, Nf4GemmAmx},
 #endif
     {"avx512vnni_8x48", Isa::kAvx512Vnni, kNf4Avx512Mr, Nf4GemmAvx512Vnni},
     {"avx2_3x8", Isa::kAvx2, kNf4Avx2Mr, Nf4GemmAvx2},

@@ -1,5 +1,5 @@
 // Internal to ops/gemm_nf4: the per-ISA entry points the table lists and the pieces every
-// variant shares (the per-panel block multipliers, the scalar epilogue of gemm_s8).
+// variant shares (the per-panel block ratios, the scalar epilogue of gemm_s8).
 #ifndef INTFORMER_OPS_GEMM_NF4_GEMM_NF4_VARIANTS_H_
 #define INTFORMER_OPS_GEMM_NF4_GEMM_NF4_VARIANTS_H_
 
@@ -11,13 +11,16 @@
 
 namespace intformer {
 
-// mult(n, b) for the 16 channels of panel p as [b][16] int32 (channels past n read as 0).
-inline void Nf4PanelMults(const Nf4Matrix& w, size_t p, int32_t* out) {
+// 2 r(n, b) (gemm_nf4.h; doubled for vpmulhrsw / vqrdmulh, it fits int16) for the 16 channels
+// of panel p as [b][16]; channels past n read as 0. The scalar form the avx2 and neondot
+// variants share (the AVX-512 ones gather 16 channels at a time, gemm_nf4_avx512_inl.h).
+inline void Nf4PanelRatios(const Nf4Matrix& w, size_t p, int16_t* out) {
   const size_t kb = w.k / kNf4Block;
   for (size_t c = 0; c < kNf4Panel; ++c) {
     const size_t n = p * kNf4Panel + c;
     for (size_t b = 0; b < kb; ++b) {
-      out[b * kNf4Panel + c] = n < w.n ? static_cast<int32_t>(Nf4BlockMult(w, n * kb + b)) : 0;
+      out[b * kNf4Panel + c] = static_cast<int16_t>(
+          n < w.n ? 2 * Nf4Ratio(Nf4BlockMult(w, n * kb + b), w.recip[n]) : 0);
     }
   }
 }

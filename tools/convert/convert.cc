@@ -113,6 +113,7 @@ Status AddModelMetadata(const convert::HfConfig& c, const tokenizers::Tokenizer&
       dq[i] = static_cast<int32_t>(std::lround(std::ldexp(offline::DynamicMap()[i], 30)));
     }
     INTFORMER_RETURN_IF_ERROR(w->AddI32Array("nf4.dq_code", dq.data(), dq.size()));
+    INTFORMER_RETURN_IF_ERROR(w->AddI32(bert::kNf4FormKey, bert::kNf4Form));
   }
   std::string settings;
   tokenizers::SerializeSettings(tok.settings(), &settings);

@@ -143,7 +143,7 @@ Status Builder::Embeddings(double* s_h, std::ostringstream& rep) {
   double sw = 0;
   if (nf4_word) {
     INTFORMER_RETURN_IF_ERROR(AddNf4Tensor("embed.word", word.data.data(),
-                                           static_cast<size_t>(c.vocab_size), H, w_, &sw));
+                                           static_cast<size_t>(c.vocab_size), H, w_, &sw, nullptr));
     sw /= 127.0;
   } else {
     sw = QuantizeTensorS8(word.data.data(), word.data.size(), &qw);

@@ -1,6 +1,7 @@
 #include "tools/convert/quantize_nf4.h"
 
 #include <cmath>
+#include <utility>
 
 #include "ops/gemm_nf4/gemm_nf4.h"
 #include "ops/gemm_s8/gemm_s8.h"
@@ -11,7 +12,7 @@ namespace intformer {
 namespace quant {
 
 Status AddNf4Tensor(const std::string& key, const float* w, size_t n, size_t k, ModelWriter* out,
-                    double* unit) {
+                    double* unit, std::vector<int32_t>* recip) {
   offline::Nf4Quantized q;
   std::string why;
   if (!offline::QuantizeNf4(w, n, k, &q, &why)) {
@@ -28,16 +29,20 @@ Status AddNf4Tensor(const std::string& key, const float* w, size_t n, size_t k, 
                                            q.g.data(), 4 * q.g.size()));
   INTFORMER_RETURN_IF_ERROR(out->AddI32(key + ".nf4.offset", q.offset_int));
   *unit = q.unit;
+  if (recip != nullptr) *recip = std::move(q.recip);
   return Status::Ok();
 }
 
 Status AddNf4Linear(const std::string& key, const float* w, const float* b, size_t n, size_t k,
                     double s_in, const std::vector<double>& s_out, ModelWriter* out) {
   double unit = 0;
-  INTFORMER_RETURN_IF_ERROR(AddNf4Tensor(key, w, n, k, out, &unit));
-  const double acc_scale = s_in * unit * std::ldexp(1.0, Nf4BlockShift(k)) / 127.0;
+  std::vector<int32_t> recip;
+  INTFORMER_RETURN_IF_ERROR(AddNf4Tensor(key, w, n, k, out, &unit, &recip));
+  // gemm_nf4's accumulator of channel r is sum A * W8 with W ~= W8 * S_w(r): its real scale is
+  // s_in * S_w(r), one per channel (R >= 2^25 / 32767, never 0).
   std::vector<int32_t> bias(n, 0), scale(2 * n);
   for (size_t r = 0; r < n; ++r) {
+    const double acc_scale = s_in * unit * std::ldexp(1.0, 25) / (127.0 * recip[r]);
     if (b != nullptr) {
       const double qb = std::nearbyint(b[r] / acc_scale);
       if (std::fabs(qb) > kGemmMaxBias) {

@@ -78,6 +78,7 @@ Nf4Matrix Nf4Quantized::View() const {
   m.absmax2 = g.data();
   m.offset = offset_int;
   m.dq_code = dq_code.data();
+  m.recip = recip.empty() ? nullptr : recip.data();
   return m;
 }
 
@@ -141,13 +142,13 @@ bool QuantizeNf4(const float* w, size_t n, size_t k, Nf4Quantized* out, std::str
     }
   }
   // Integer form. U leaves a little headroom; grown until every multiplier fits (the integer
-  // rounding can push the largest one a unit past Nf4MaxMult(k), which depends on k).
+  // rounding can push the largest one a unit past kNf4MaxMult).
   double max_dq = 0;
   for (size_t b = 0; b < blocks; ++b) max_dq = std::max(max_dq, std::fabs(q.DequantAbsmax(b)));
   if (max_dq == 0) max_dq = 1;
   q.dq_code.resize(256);
   for (size_t i = 0; i < 256; ++i) q.dq_code[i] = static_cast<int32_t>(std::lround(dyn[i] * 1073741824.0));
-  q.unit = max_dq / (Nf4MaxMult(k) - 2);
+  q.unit = max_dq / (kNf4MaxMult - 2);
   q.packed = PackNf4Codes(q.code.data(), n, k);
   for (int attempt = 0; attempt < 64; ++attempt, q.unit *= 1.001) {
     q.g.resize(groups);
@@ -158,10 +159,12 @@ bool QuantizeNf4(const float* w, size_t n, size_t k, Nf4Quantized* out, std::str
       q.g[g] = ok ? static_cast<int32_t>(v) : 0;
     }
     q.offset_int = static_cast<int32_t>(std::lround(q.offset / q.unit));
+    q.recip.assign(n, 0);
+    if (ok) Nf4ChannelRecips(q.View(), q.recip.data());
     const char* reason = nullptr;
     if (ok && Nf4MatrixValid(q.View(), &reason)) return true;
   }
-  if (why) *why = "no unit U keeps every NF4 block multiplier within Nf4MaxMult(k)";
+  if (why) *why = "no unit U keeps every NF4 block multiplier within 32767";
   return false;
 }
 

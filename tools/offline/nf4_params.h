@@ -14,10 +14,11 @@
 // All in double here (bitsandbytes computes in float32; the difference is below float32's ulp
 // of each quantity and never changes a code except on exact float32 ties).
 //
-// Integer form (U = a per-tensor unit, max |dequantized absmax| / Nf4MaxMult(k) up to a tiny
-// margin; Nf4MaxMult is 2047 for K = 768, 511 for K = 3072):
+// Integer form (U = a per-tensor unit, max |dequantized absmax| / kNf4MaxMult up to a tiny
+// margin):
 //   dq_code[q] = round(dyn[q] * 2^30),  G_g = round(absmax2_g / U * 2^15),  offset = round(offset / U)
-// so that gemm_nf4's mult(n, b) ~= dequantized absmax_b / U within about one unit.
+// so that gemm_nf4's mult(n, b) ~= dequantized absmax_b / U within about one unit; recip[n] =
+// gemm_nf4's R(n).
 #ifndef INTFORMER_TOOLS_OFFLINE_NF4_PARAMS_H_
 #define INTFORMER_TOOLS_OFFLINE_NF4_PARAMS_H_
 
@@ -52,6 +53,7 @@ struct Nf4Quantized {
   std::vector<int32_t> g;         // [groups]
   int32_t offset_int = 0;
   std::vector<uint8_t> packed;    // Nf4CodesBytes(n, k), gemm_nf4's layout
+  std::vector<int32_t> recip;     // [n] R(n)
 
   // QLoRA's dequantized absmax of block i and weight (n, k) (double).
   double DequantAbsmax(size_t i) const;

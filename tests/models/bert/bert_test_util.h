@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -16,6 +17,7 @@
 
 #include "gtest/gtest.h"
 #include "models/encoder.h"
+#include "models/format_writer.h"
 #include "tools/convert/convert.h"
 
 namespace intformer {
@@ -74,6 +76,31 @@ inline Status LoadModel(const std::string& path, std::unique_ptr<Model>* out) {
   std::unique_ptr<ModelFile> f;
   INTFORMER_RETURN_IF_ERROR(ModelFile::OpenPath(path, ReaderOptions(), &f));
   return Model::Load(std::move(f), out);
+}
+
+// Rewrites the model file at `path` with `edit` applied to each metadata entry's value (return
+// false to drop the entry) and `pack_format` as the target, then loads it: the writer reseals
+// every checksum, so the edit reaches the schema checks.
+inline Status LoadEdited(
+    const std::string& path, uint32_t pack_format,
+    const std::function<bool(const std::string&, std::vector<uint8_t>*)>& edit) {
+  std::unique_ptr<ModelFile> f;
+  INTFORMER_RETURN_IF_ERROR(ModelFile::OpenPath(path, ReaderOptions(), &f));
+  ModelWriter w(pack_format, static_cast<format::IsaId>(f->target_isa()));
+  for (const MetaEntry& e : f->metadata()) {
+    std::vector<uint8_t> v(e.value, e.value + e.size);
+    if (!edit(std::string(e.key), &v)) continue;
+    INTFORMER_RETURN_IF_ERROR(w.AddRaw(e.key, e.type, v.data(), v.size()));
+  }
+  for (const TensorView& t : f->tensors()) {
+    INTFORMER_RETURN_IF_ERROR(w.AddTensor(t.name, t.dtype,
+                                          std::vector<uint64_t>(t.dims, t.dims + t.rank),
+                                          t.pack_format == 0 ? 0 : pack_format, t.data, t.size));
+  }
+  const std::string out = TempDir() + "/edited.ifm";
+  INTFORMER_RETURN_IF_ERROR(w.WriteFile(out));
+  std::unique_ptr<Model> m;
+  return LoadModel(out, &m);
 }
 
 struct LabeledRow {

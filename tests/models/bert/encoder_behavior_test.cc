@@ -3,10 +3,8 @@
 // the session usable, and named statuses for damaged model metadata.
 #include <algorithm>
 #include <cstring>
-#include <functional>
 
 #include "models/bert/weights.h"
-#include "models/format_writer.h"
 #include "ops/gemm_s8/gemm_s8.h"
 #include "tests/models/bert/bert_test_util.h"
 
@@ -129,44 +127,20 @@ TEST_F(EncoderTest, BadInputsAnswerNamedStatusAndSessionStaysUsable) {
   EXPECT_EQ(Session::Create(*model_, o, &s).code(), INTFORMER_ERROR_INPUT_TOO_LONG);
 }
 
-// Rewrites the converted file with `edit` applied to its metadata (return false to drop an
-// entry) and `pack_format` as the target, then loads it.
-Status LoadEdited(const std::string& path, uint32_t pack_format,
-                  const std::function<bool(const std::string&, std::vector<uint8_t>*)>& edit) {
-  std::unique_ptr<ModelFile> f;
-  INTFORMER_RETURN_IF_ERROR(ModelFile::OpenPath(path, ReaderOptions(), &f));
-  ModelWriter w(pack_format, static_cast<format::IsaId>(f->target_isa()));
-  for (const MetaEntry& e : f->metadata()) {
-    std::vector<uint8_t> v(e.value, e.value + e.size);
-    if (!edit(std::string(e.key), &v)) continue;
-    INTFORMER_RETURN_IF_ERROR(w.AddRaw(e.key, e.type, v.data(), v.size()));
-  }
-  for (const TensorView& t : f->tensors()) {
-    INTFORMER_RETURN_IF_ERROR(w.AddTensor(t.name, t.dtype, std::vector<uint64_t>(t.dims, t.dims + t.rank),
-                                          t.pack_format == 0 ? 0 : pack_format, t.data, t.size));
-  }
-  std::vector<uint8_t> bytes;
-  INTFORMER_RETURN_IF_ERROR(w.Finish(&bytes));
-  const std::string out = test::TempDir() + "/edited.ifm";
-  INTFORMER_RETURN_IF_ERROR(w.WriteFile(out));
-  std::unique_ptr<Model> m;
-  return test::LoadModel(out, &m);
-}
-
 TEST_F(EncoderTest, BadMetadataAnswersNamedStatus) {
   std::unique_ptr<ModelFile> f;
   ASSERT_TRUE(ModelFile::OpenPath(path_, ReaderOptions(), &f).ok());
   const uint32_t pf = f->target_pack_format();
   auto keep = [](const std::string&, std::vector<uint8_t>*) { return true; };
-  EXPECT_TRUE(LoadEdited(path_, pf, keep).ok());
+  EXPECT_TRUE(test::LoadEdited(path_, pf, keep).ok());
 
   auto drop = [](const char* key) {
     return [key](const std::string& k, std::vector<uint8_t>*) { return k != key; };
   };
-  Status s = LoadEdited(path_, pf, drop("dims.hidden"));
+  Status s = test::LoadEdited(path_, pf, drop("dims.hidden"));
   EXPECT_EQ(s.code(), INTFORMER_ERROR_UNSUPPORTED_MODEL);
   EXPECT_NE(s.message().find("dims.hidden"), std::string::npos) << s.ToString();
-  s = LoadEdited(path_, pf, drop("layer.1.gelu"));
+  s = test::LoadEdited(path_, pf, drop("layer.1.gelu"));
   EXPECT_EQ(s.code(), INTFORMER_ERROR_UNSUPPORTED_MODEL);
   EXPECT_NE(s.message().find("layer.1.gelu"), std::string::npos) << s.ToString();
 
@@ -176,33 +150,33 @@ TEST_F(EncoderTest, BadMetadataAnswersNamedStatus) {
       return true;
     };
   };
-  s = LoadEdited(path_, pf, patch_u32("dims.hidden", 64));  // tensors no longer match
+  s = test::LoadEdited(path_, pf, patch_u32("dims.hidden", 64));  // tensors no longer match
   EXPECT_EQ(s.code(), INTFORMER_ERROR_UNSUPPORTED_MODEL) << s.ToString();
-  s = LoadEdited(path_, pf, patch_u32("dims.heads", 3));  // 128 not divisible by 3
+  s = test::LoadEdited(path_, pf, patch_u32("dims.heads", 3));  // 128 not divisible by 3
   EXPECT_EQ(s.code(), INTFORMER_ERROR_UNSUPPORTED_MODEL) << s.ToString();
 
   auto shorten = [](const std::string& k, std::vector<uint8_t>* v) {
     if (k == "layer.0.softmax") v->resize(v->size() - 4);
     return true;
   };
-  s = LoadEdited(path_, pf, shorten);
+  s = test::LoadEdited(path_, pf, shorten);
   EXPECT_EQ(s.code(), INTFORMER_ERROR_UNSUPPORTED_MODEL);
   EXPECT_NE(s.message().find("layer.0.softmax"), std::string::npos) << s.ToString();
   auto zero_shift = [](const std::string& k, std::vector<uint8_t>* v) {
     if (k == "layer.0.pv.scale") std::memset(v->data() + 4, 0, 4);  // shift 0: invalid dyadic
     return true;
   };
-  EXPECT_EQ(LoadEdited(path_, pf, zero_shift).code(), INTFORMER_ERROR_UNSUPPORTED_MODEL);
+  EXPECT_EQ(test::LoadEdited(path_, pf, zero_shift).code(), INTFORMER_ERROR_UNSUPPORTED_MODEL);
   auto bad_arch = [](const std::string& k, std::vector<uint8_t>* v) {
     if (k == "arch") *v = {'g', 'p', 't'};
     return true;
   };
-  EXPECT_EQ(LoadEdited(path_, pf, bad_arch).code(), INTFORMER_ERROR_UNSUPPORTED_MODEL);
+  EXPECT_EQ(test::LoadEdited(path_, pf, bad_arch).code(), INTFORMER_ERROR_UNSUPPORTED_MODEL);
 
   // Weights packed for a kernel this build or CPU does not run.
   for (uint32_t other : {kPackAvx2, kPackAvx512Vnni, kPackNeon, kPackNeonDot, kPackI8mm}) {
     if (FindGemmKernel(other) != nullptr) continue;
-    EXPECT_EQ(LoadEdited(path_, other, keep).code(), INTFORMER_ERROR_TARGET_MISMATCH);
+    EXPECT_EQ(test::LoadEdited(path_, other, keep).code(), INTFORMER_ERROR_TARGET_MISMATCH);
     break;
   }
 }
@@ -221,7 +195,7 @@ TEST_F(EncoderTest, AbsurdDimensionsAreRefusedBeforeAnyAllocation) {
         if (k == key) std::memcpy(val->data(), &v, 4);
         return true;
       };
-      const Status s = LoadEdited(path_, pf, patch);
+      const Status s = test::LoadEdited(path_, pf, patch);
       EXPECT_EQ(s.code(), INTFORMER_ERROR_UNSUPPORTED_MODEL) << key << " = " << v << ": "
                                                             << s.ToString();
       EXPECT_FALSE(s.message().empty());

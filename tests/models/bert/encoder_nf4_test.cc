@@ -1,10 +1,14 @@
 // NF4 weights (QLoRA 4-bit NormalFloat, double-quantized block constants) + INT8 activations
 // on all 872 GLUE SST-2 dev rows of sst2-bert-tiny: within 1.5 points of the FP32 reference
 // (INT8 and FP32 reported beside it); the NF4 file is smaller than the INT8 one; the same
-// file gives the same logits under every gemm_nf4 variant (dispatch vs the scalar ref).
+// file gives the same logits under every gemm_nf4 variant (dispatch vs the scalar ref); every
+// NF4 matrix is bound with its channel reciprocals; files of another NF4 integer form are
+// refused by name.
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
+#include "models/bert/schema.h"
 #include "models/bert/weights.h"
 #include "tests/models/bert/bert_test_util.h"
 #include "tools/reference/reference_model.h"
@@ -32,6 +36,19 @@ int ArgMax(const int32_t* v, size_t n) {
   return static_cast<int>(best);
 }
 
+// Every bound NF4 matrix carries its channel reciprocals, derived at load into storage the
+// weights own, and satisfies gemm_nf4's contract with them.
+void ExpectNf4Bound(const Nf4Matrix& m, const std::vector<int32_t>& recip, const char* what) {
+  ASSERT_NE(m.codes, nullptr) << what;
+  EXPECT_EQ(m.recip, recip.data()) << what;
+  EXPECT_EQ(recip.size(), m.n) << what;
+  std::vector<int32_t> want(m.n);
+  Nf4ChannelRecips(m, want.data());
+  EXPECT_EQ(recip, want) << what;
+  const char* why = "";
+  EXPECT_TRUE(Nf4MatrixValid(m, &why)) << what << ": " << why;
+}
+
 TEST(Nf4Sst2, BertTinyWithinOneAndAHalfPointsOfFp32) {
   const std::string name = "sst2-bert-tiny";
   const std::string nf4_path = ConvertNf4(name, {});
@@ -42,6 +59,8 @@ TEST(Nf4Sst2, BertTinyWithinOneAndAHalfPointsOfFp32) {
   ASSERT_TRUE(test::LoadModel(nf4_path, &nf4).ok());
   ASSERT_TRUE(test::LoadModel(int8_path, &int8).ok());
   EXPECT_EQ(nf4->info().weights, "nf4:embeddings,attention,ffn,head");
+  ExpectNf4Bound(nf4->weights().word_nf4, nf4->weights().word_nf4_recip, "embed.word");
+  ExpectNf4Bound(nf4->weights().pooler.nf4, nf4->weights().pooler.nf4_recip, "head.pooler");
   auto ref = reference::ReferenceModel::Load(test::ModelDir(name));
   ASSERT_TRUE(ref.ok()) << ref.status().ToString();
   SessionOptions so;
@@ -103,7 +122,7 @@ TEST(Nf4Sst2, BertTinyWithinOneAndAHalfPointsOfFp32) {
   EXPECT_LT(nf4->file_size(), int8->file_size());
 }
 
-// Mixed groups load and run; the model says which groups are NF4.
+// Mixed groups load and run; the model says which groups are NF4 and which integer form.
 TEST(Nf4Sst2, GroupSelectionIsRecordedAndRuns) {
   const std::string path = ConvertNf4("sst2-bert-tiny", {"ffn", "attention"});
   ASSERT_FALSE(path.empty());
@@ -113,6 +132,20 @@ TEST(Nf4Sst2, GroupSelectionIsRecordedAndRuns) {
   EXPECT_EQ(m->weights().word_nf4.codes, nullptr);
   EXPECT_NE(m->weights().layers[0].ffn1.nf4.codes, nullptr);
   EXPECT_EQ(m->weights().pooler.nf4.codes, nullptr);
+  EXPECT_TRUE(m->weights().pooler.nf4_recip.empty());
+  for (const bert::LayerWeights& lw : m->weights().layers) {
+    ExpectNf4Bound(lw.qkv.nf4, lw.qkv.nf4_recip, "qkv");
+    ExpectNf4Bound(lw.attn_out.nf4, lw.attn_out.nf4_recip, "attn_out");
+    ExpectNf4Bound(lw.ffn1.nf4, lw.ffn1.nf4_recip, "ffn1");
+    ExpectNf4Bound(lw.ffn2.nf4, lw.ffn2.nf4_recip, "ffn2");
+  }
+  std::unique_ptr<ModelFile> f;
+  ASSERT_TRUE(ModelFile::OpenPath(path, ReaderOptions(), &f).ok());
+  int32_t form = 0;
+  ASSERT_TRUE(f->GetI32(bert::kNf4FormKey, &form).ok());
+  EXPECT_EQ(form, bert::kNf4Form);
+  ASSERT_TRUE(ModelFile::OpenPath(test::Converted("sst2-bert-tiny"), ReaderOptions(), &f).ok());
+  EXPECT_EQ(f->FindMetadata(bert::kNf4FormKey), nullptr) << "an INT8 file has no NF4 form";
   SessionOptions so;
   std::unique_ptr<Session> s;
   ASSERT_TRUE(Session::Create(*m, so, &s).ok());
@@ -125,6 +158,41 @@ TEST(Nf4Sst2, GroupSelectionIsRecordedAndRuns) {
   bad.nf4_groups = {"pooler"};
   std::vector<std::string> groups;
   EXPECT_FALSE(ResolveNf4Groups(bad, &groups).ok());
+}
+
+// NF4 files of another integer form (the per-block rounded sums before "nf4.form" = 2, which
+// wrote no such key; a form this runtime does not know) would load and compute other numbers:
+// UNSUPPORTED_MODEL naming the key and the fix, like a schema of another version.
+TEST(Nf4Sst2, OtherIntegerFormIsRefusedByName) {
+  const std::string path = ConvertNf4("sst2-bert-tiny", {"embeddings", "head"});
+  ASSERT_FALSE(path.empty());
+  std::unique_ptr<ModelFile> f;
+  ASSERT_TRUE(ModelFile::OpenPath(path, ReaderOptions(), &f).ok());
+  const uint32_t pf = f->target_pack_format();
+  auto keep = [](const std::string&, std::vector<uint8_t>*) { return true; };
+  const Status kept = test::LoadEdited(path, pf, keep);
+  EXPECT_TRUE(kept.ok()) << kept.ToString();
+
+  auto drop_form = [](const std::string& k, std::vector<uint8_t>*) {
+    return k != bert::kNf4FormKey;
+  };
+  Status s = test::LoadEdited(path, pf, drop_form);  // what every older converter wrote
+  EXPECT_EQ(s.code(), INTFORMER_ERROR_UNSUPPORTED_MODEL) << s.ToString();
+  EXPECT_NE(s.message().find("older integer form"), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find("nf4.form"), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find("reconvert the checkpoint"), std::string::npos) << s.ToString();
+
+  for (int32_t form : {0, 1, 3}) {
+    auto patch = [form](const std::string& k, std::vector<uint8_t>* v) {
+      if (k == bert::kNf4FormKey) std::memcpy(v->data(), &form, 4);
+      return true;
+    };
+    s = test::LoadEdited(path, pf, patch);
+    EXPECT_EQ(s.code(), INTFORMER_ERROR_UNSUPPORTED_MODEL) << form << ": " << s.ToString();
+    EXPECT_NE(s.message().find("nf4.form"), std::string::npos) << s.ToString();
+    EXPECT_NE(s.message().find(form < bert::kNf4Form ? "reconvert" : "newer"), std::string::npos)
+        << s.ToString();
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -68,49 +69,62 @@ TEST(Nf4GemmRef, LevelsAreRoundedNf4Table) {
   }
 }
 
-// The range analysis of gemm_nf4.h: Q and mult fit int16 (one vpdpwssd / vpmaddwd per block
-// step), |sum_b mult * Q| < 2^30 for every K, and the split leaves at most 4x headroom.
-TEST(Nf4GemmRef, BlockShiftAndMultBoundKeepTheSumUnder2To30) {
-  const int64_t p_max = 64 * 128 * 127;  // |P| over one block
-  for (size_t k = 64; k <= kGemmMaxK; k += 64) {
-    const int s = Nf4BlockShift(k);
-    const int64_t mult = Nf4MaxMult(k);
-    const int64_t q = std::max((p_max + (1 << (s - 1))) >> s, -((-p_max + (1 << (s - 1))) >> s));
-    EXPECT_LT(q, 1 << 15) << "k " << k;
-    EXPECT_LE(mult, 32767) << "k " << k;
-    const int64_t bound = int64_t(k / 64) * mult * q;
-    EXPECT_LT(bound, int64_t{1} << 30) << "k " << k;
-    EXPECT_GT(bound, int64_t{1} << 28) << "range left unused, k " << k;
+// The range analysis of gemm_nf4.h, for every channel maximum M and the multipliers that
+// matter: r and 2r fit int16, W8 fits [-127, 127], W8 equals vpmulhrsw(level, 2r), and W8 is
+// level * mult / M within half a step plus the ratio's truncation.
+TEST(Nf4GemmRef, RatioAndLevelRanges) {
+  auto mulhrs = [](int32_t a, int32_t b) { return (((a * b) >> 14) + 1) >> 1; };  // vpmulhrsw
+  for (int32_t max_mult = 0; max_mult <= kNf4MaxMult; ++max_mult) {
+    const int32_t recip = Nf4ChannelRecip(max_mult);
+    ASSERT_LE(int64_t{max_mult} * recip, kNf4RecipNum);
+    if (max_mult % 97 != 0 && max_mult > 4 && max_mult < kNf4MaxMult - 4) continue;
+    const int32_t mults[] = {-max_mult, -max_mult + 1, -1, 0, 1, max_mult / 3, max_mult - 1,
+                             max_mult};
+    for (int32_t mult : mults) {
+      const int32_t r = Nf4Ratio(mult, recip);
+      ASSERT_GE(r, -(1 << 14));
+      ASSERT_LT(r, 1 << 14);
+      for (uint8_t c = 0; c < 16; ++c) {
+        const int32_t w8 = Nf4Level8(c, r);
+        ASSERT_GE(w8, -127);
+        ASSERT_LE(w8, 127);
+        ASSERT_EQ(w8, mulhrs(kNf4Levels[c], 2 * r)) << "M " << max_mult << " mult " << mult;
+        if (max_mult > 0) {
+          const double exact = double(kNf4Levels[c]) * mult / max_mult;
+          ASSERT_LE(std::fabs(w8 - exact), 0.5 + 127.0 / 16384 + 1e-9);
+        }
+      }
+    }
   }
-  EXPECT_EQ(Nf4BlockShift(768), 5);
-  EXPECT_EQ(Nf4MaxMult(768), 2047);
-  EXPECT_EQ(Nf4BlockShift(3072), 5);
-  EXPECT_EQ(Nf4MaxMult(3072), 511);
-  EXPECT_EQ(Nf4BlockShift(kGemmMaxK), 9);
+  EXPECT_EQ(Nf4ChannelRecip(0), kNf4RecipNum);
+  EXPECT_EQ(Nf4ChannelRecip(kNf4MaxMult), kNf4RecipNum / kNf4MaxMult);
 }
 
 // ref against an int64 evaluation written from the contract, on unpacked codes.
 TEST(Nf4GemmRef, MatchesContractInInt64) {
   test::Rng rng(1);
   INTFORMER_SEED_TRACE(rng);
-  for (size_t k : {64, 192, 768, 4160}) {  // 4160: 65 blocks, s = 6
+  for (size_t k : {64, 192, 768, 4160}) {
     Problem p = MakeProblem(rng, 5, 37, k, GemmOutput::kS32, true);
     const std::vector<uint8_t> c = RunNf4(Ref(), p);
     const Nf4Matrix w = p.View();
-    const int s = Nf4BlockShift(k);
-    for (size_t i = 0; i < p.m; ++i) {
-      for (size_t n = 0; n < w.n; ++n) {
+    const size_t kb = k / 64;
+    for (size_t n = 0; n < w.n; ++n) {
+      std::vector<int64_t> mult(kb);
+      int64_t max_abs = 0;
+      for (size_t b = 0; b < kb; ++b) {
+        const size_t blk = n * kb + b;
+        const int64_t dq = p.q.dq_code[p.q.absmax_q[blk]];
+        mult[b] = ((dq * p.q.g[blk / 256] + (int64_t{1} << 44)) >> 45) + p.q.offset_int;
+        max_abs = std::max(max_abs, std::abs(mult[b]));
+      }
+      const int64_t recip = ((int64_t{1} << 25) - 1) / std::max<int64_t>(max_abs, 1);
+      for (size_t i = 0; i < p.m; ++i) {
         int64_t acc = p.bias[n];
-        for (size_t b = 0; b < k / 64; ++b) {
-          const size_t blk = n * (k / 64) + b;
-          const int64_t dq = p.q.dq_code[p.q.absmax_q[blk]];
-          const int64_t mult =
-              ((dq * p.q.g[blk / 256] + (int64_t{1} << 44)) >> 45) + p.q.offset_int;
-          int64_t sum = 0;
-          for (size_t kk = 64 * b; kk < 64 * (b + 1); ++kk) {
-            sum += p.a[i * p.lda + kk] * kNf4Levels[p.q.code[n * k + kk]];
-          }
-          acc += mult * ((sum + (int64_t{1} << (s - 1))) >> s);
+        for (size_t kk = 0; kk < k; ++kk) {
+          const int64_t r = (mult[kk / 64] * recip) >> 11;
+          const int64_t w8 = (kNf4Levels[p.q.code[n * k + kk]] * r + 8192) >> 14;
+          acc += p.a[i * p.lda + kk] * w8;
         }
         ASSERT_LT(std::abs(acc), int64_t{1} << 31) << "the contract's int32 bound";
         int32_t got;
@@ -157,8 +171,8 @@ TEST_P(Nf4GemmVariant, BitExactWithRefOnBertShapesAndThreads) {
 }
 
 // The contract's corners: every code at -127 or +127, a = -128 or 127 everywhere, every
-// multiplier at +-Nf4MaxMult(k), the largest biases: the largest sums the bound allows, for a
-// K with s = 5 and one with s = 6.
+// multiplier at +-kNf4MaxMult (so every W8 at +-127), the largest biases: the largest sums the
+// bound allows.
 TEST_P(Nf4GemmVariant, BitExactWithRefOnExtremes) {
   const Nf4GemmKernel& kernel = *GetParam();
   INTFORMER_SKIP_IF_MISSING(kernel.isa);
@@ -172,8 +186,9 @@ TEST_P(Nf4GemmVariant, BitExactWithRefOnExtremes) {
     p.q.packed = offline::PackNf4Codes(p.q.code.data(), 33, k);
     std::fill(p.a.begin(), p.a.end(), variant != 4 ? int8_t{-128} : int8_t{127});
     std::fill(p.q.absmax_q.begin(), p.q.absmax_q.end(), variant % 3 < 2 ? 255 : 0);  // +1 / -1
-    std::fill(p.q.g.begin(), p.q.g.end(), Nf4MaxMult(k) << 15);
+    std::fill(p.q.g.begin(), p.q.g.end(), kNf4MaxMult << 15);
     p.q.offset_int = 0;
+    Nf4ChannelRecips(p.q.View(), p.q.recip.data());
     std::fill(p.bias.begin(), p.bias.end(), variant % 3 == 0 ? kGemmMaxBias : -kGemmMaxBias - 1);
     const char* why = nullptr;
     ASSERT_TRUE(Nf4MatrixValid(p.View(), &why)) << why;
@@ -207,11 +222,10 @@ INSTANTIATE_TEST_SUITE_P(Kernels, Nf4GemmVariant,
                          test::KernelName<Nf4GemmKernel>);
 
 // How far the integer NF4 GEMM is from QLoRA's float path, y = a . dequant(W)^T in double with
-// the same int8 activations. Per output the error is bounded by
-//   sum_k |a_k| (|dequant W - L/127 * mult * U|) + sum_b |mult_b| 2^(s-1) U / 127
-// with |dequant W - L/127 mult U| <= (0.5/127) |mult| U + |NF4| * e_mult U, e_mult <= 1.5
-// (level rounding to 1/127, the integer multiplier within 1.5 units of absmax / U) and the
-// last term the per-block rounding of P to a multiple of 2^s.
+// the same int8 activations. ref's y is acc * S_w(n) with S_w(n) = 2^25 U / (127 R(n)), and per
+// weight |W8 S_w - dequant W| <= (0.5 + 127 / 2^14) S_w (W8's rounding and r's truncation)
+// + (0.5/127)(|mult| + 1.5) U (the level's rounding to 1/127 of the block's absmax)
+// + |NF4| * 1.5 U (the integer multiplier within 1.5 units of absmax / U).
 TEST(Nf4GemmRef, WithinBoundOfQloraFloatMatmul) {
   test::Rng rng(5);
   INTFORMER_SEED_TRACE(rng);
@@ -220,27 +234,23 @@ TEST(Nf4GemmRef, WithinBoundOfQloraFloatMatmul) {
     Problem p = MakeProblem(rng, m, n, k, GemmOutput::kS32, false);
     const std::vector<uint8_t> c = RunNf4(Ref(), p);
     const Nf4Matrix w = p.View();
-    const int s = Nf4BlockShift(k);
     const double unit = p.q.unit;
     double sum_abs = 0, sum_ref = 0, max_ratio = 0;
     for (size_t i = 0; i < m; ++i) {
       for (size_t j = 0; j < n; ++j) {
+        const double s_w = std::ldexp(unit, 25) / (127.0 * w.recip[j]);
         double y = 0, bound = 0;
-        for (size_t b = 0; b < k / 64; ++b) {
-          bound += std::fabs(double(Nf4BlockMult(w, j * (k / 64) + b))) * std::ldexp(0.5, s) *
-                   unit / 127;
-        }
         for (size_t kk = 0; kk < k; ++kk) {
           const double a = p.a[i * p.lda + kk];
           y += a * p.q.Dequant(j, kk);
           const double mult = p.q.DequantAbsmax(j * (k / 64) + kk / 64) / unit;
-          bound += std::fabs(a) * unit *
-                   ((0.5 / 127) * (std::fabs(mult) + 1.5) +
-                    std::fabs(offline::kNf4Table[p.q.code[j * k + kk]]) * 1.5);
+          const double level = std::fabs(offline::kNf4Table[p.q.code[j * k + kk]]);
+          bound += std::fabs(a) * ((0.5 + 127.0 / 16384) * s_w +
+                                   unit * ((0.5 / 127) * (std::fabs(mult) + 1.5) + level * 1.5));
         }
         int32_t acc;
         std::memcpy(&acc, c.data() + 4 * (i * p.ldc + j), 4);
-        const double got = std::ldexp(double(acc), s) * unit / 127;
+        const double got = acc * s_w;
         const double err = std::fabs(got - y);
         ASSERT_LE(err, bound) << "k " << k << " row " << i << " channel " << j;
         max_ratio = std::max(max_ratio, err / bound);
@@ -248,9 +258,8 @@ TEST(Nf4GemmRef, WithinBoundOfQloraFloatMatmul) {
         sum_ref += std::fabs(y);
       }
     }
-    std::printf("NF4 integer GEMM vs QLoRA float (K = %zu, s = %d, max mult %d): mean |err| / "
-                "mean |y| = %.2e, max err / bound = %.3f\n", k, s, Nf4MaxMult(k),
-                sum_abs / sum_ref, max_ratio);
+    std::printf("NF4 integer GEMM vs QLoRA float (K = %zu): mean |err| / mean |y| = %.2e, max "
+                "err / bound = %.3f\n", k, sum_abs / sum_ref, max_ratio);
     RecordProperty("nf4_rel_error_k" + std::to_string(k), std::to_string(sum_abs / sum_ref));
   }
 }

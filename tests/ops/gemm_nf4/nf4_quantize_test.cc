@@ -103,6 +103,10 @@ TEST(Nf4Quantize, MatchesDoubleQlora) {
     }
   }
   EXPECT_LE(max_mult_err, 1.5);
+  // The channel reciprocals the converter's per-channel scales use: gemm_nf4's R(n).
+  std::vector<int32_t> recip(n);
+  Nf4ChannelRecips(q.View(), recip.data());
+  EXPECT_EQ(q.recip, recip);
   std::printf("NF4 quantize: max |W - QLoRA dequant| = %.4g, integer multiplier vs dequantized "
               "absmax / U: max %.3f units (U = %.3g)\n", max_w_err, max_mult_err, q.unit);
   // Packing round trip.

@@ -1,21 +1,27 @@
 // The converter on the real fixtures: options and data errors answer named statuses without
 // writing anything, progress is reported per calibration sentence, the file carries the schema
-// (models/bert/schema.h) for the chosen target, and the calibration statistics are right.
+// (models/bert/schema.h) for the chosen target, and the calibration statistics are right; NF4
+// linears carry their bias and dyadics at gemm_nf4's per-channel scale.
 #include <sys/stat.h>
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "models/bert/nf4_weights.h"
 #include "models/bert/schema.h"
 #include "ops/gemm_s8/gemm_s8.h"
 #include "tests/models/bert/bert_test_util.h"
+#include "tests/ops/gemm_nf4/gemm_nf4_test_util.h"
 #include "tests/tools/tiny_bert.h"
 #include "tools/convert/calibration.h"
+#include "tools/convert/quantize_nf4.h"
 
 namespace intformer {
 namespace {
@@ -241,6 +247,76 @@ TEST(ConvertTest, UnsafePickleIsRefusedAndWritesNothing) {
   EXPECT_EQ(s.code(), INTFORMER_ERROR_INVALID_ARGUMENT) << s.ToString();
   EXPECT_NE(s.message().find("os.system"), std::string::npos) << s.ToString();
   EXPECT_FALSE(Exists(o.out));
+}
+
+// AddNf4Linear against the linear it stands for, through the loader's binding: the bias and
+// the per-channel dyadics are at s_in * S_w(n), S_w(n) = 2^25 U / (127 R(n)), so gemm_nf4's int32
+// sum times channel n's dyadic is y / s_out within the rounding of W8 and of the bias on that
+// channel's own grid. Rows spread over 2^-6 .. 1 (GaussianWeights), so a per-tensor scale would
+// miss the small rows by far more than that.
+TEST(ConvertNf4Test, LinearBiasAndScaleAreAtEachChannelsWeightScale) {
+  test::Rng rng(23);
+  INTFORMER_SEED_TRACE(rng);
+  const size_t n = 40, k = 192, m = 6, kb = k / kNf4Block;
+  const std::vector<float> w = test::GaussianWeights(rng, n, k);
+  std::normal_distribution<float> normal(0.0f, 0.05f);
+  std::vector<float> b(n);
+  for (float& x : b) x = normal(rng.engine());
+  const double s_in = 0.03, s_out = 0.05;
+  ModelWriter writer;
+  ASSERT_TRUE(quant::AddNf4Linear("lin", w.data(), b.data(), n, k, s_in, {s_out}, &writer).ok());
+  std::vector<uint8_t> bytes;
+  ASSERT_TRUE(writer.Finish(&bytes).ok());
+  ReaderOptions ro;
+  ro.copy_unaligned_buffer = true;
+  std::unique_ptr<ModelFile> f;
+  ASSERT_TRUE(ModelFile::OpenBuffer(bytes.data(), bytes.size(), ro, &f).ok());
+  std::vector<int32_t> dq(256);
+  for (size_t i = 0; i < 256; ++i) {
+    dq[i] = static_cast<int32_t>(std::lround(std::ldexp(offline::DynamicMap()[i], 30)));
+  }
+  TensorView bias, scale;
+  ASSERT_TRUE(f->GetTensor("lin.bias", &bias).ok());
+  ASSERT_TRUE(f->GetTensor("lin.scale", &scale).ok());
+  Nf4Matrix mat;
+  std::vector<int32_t> recip;
+  const Status bound = bert::BindNf4(*f, "lin", n, k, dq.data(),
+                                     static_cast<const int32_t*>(bias.data), &recip, &mat);
+  ASSERT_TRUE(bound.ok()) << bound.ToString();
+  offline::Nf4Quantized q;  // the same deterministic quantization, for U
+  std::string why;
+  ASSERT_TRUE(offline::QuantizeNf4(w.data(), n, k, &q, &why)) << why;
+  ASSERT_EQ(recip, q.recip);
+
+  const std::vector<int8_t> a = rng.Vector<int8_t>(m * k, -127, 127);
+  std::vector<int32_t> c(m * n);
+  GemmEpilogue ep;  // kS32: the accumulator itself
+  const Nf4GemmArgs args{m, a.data(), k, &mat, 0, n, &ep, c.data(), n};
+  Nf4GemmRef(args);
+  const int32_t* sc = static_cast<const int32_t*>(scale.data);
+  double lo = HUGE_VAL, hi = 0;
+  for (size_t j = 0; j < n; ++j) {
+    const double dyadic = std::ldexp(double(sc[2 * j]), -sc[2 * j + 1]);
+    lo = std::min(lo, dyadic);
+    hi = std::max(hi, dyadic);
+    const double s_w = std::ldexp(q.unit, 25) / (127.0 * recip[j]);
+    for (size_t r = 0; r < m; ++r) {
+      double want = b[j], abs_a = 0;
+      for (size_t kk = 0; kk < k; ++kk) {
+        // The weight the integers stand for: level / 127 * mult * U (gemm_nf4.h).
+        const double wr = kNf4Levels[Nf4Code(mat.codes, k, j, kk)] / 127.0 *
+                          double(Nf4BlockMult(mat, j * kb + kk / kNf4Block)) * q.unit;
+        want += s_in * a[r * k + kk] * wr;
+        abs_a += std::abs(a[r * k + kk]);
+      }
+      const double got = c[r * n + j] * dyadic * s_out;
+      // |W8 - level mult R / 2^25| <= 1/2 + 127 / 2^14; the bias within 1/2 unit; the dyadic
+      // within 2^-30 relative.
+      const double tol = s_in * s_w * (0.51 * abs_a + 0.5) + 1e-7 * std::fabs(want);
+      ASSERT_NEAR(got, want, tol) << "row " << r << " channel " << j;
+    }
+  }
+  EXPECT_GT(hi / lo, 8.0) << "per-channel scales follow the rows' spread";
 }
 
 TEST(CalibrationTest, PercentileAndMaxOfKnownData) {
