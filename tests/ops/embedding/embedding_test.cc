@@ -35,6 +35,19 @@ struct Tables {
   }
 };
 
+// Trials 0-4: the three tables' dyadics at the extremes, rotated; later trials: random ones.
+void SetScales(test::Rng& rng, int trial, EmbeddingParams* p) {
+  const Dyadic extremes[] = {kDyadicOne, {0, 1}, {INT32_MAX, 1}, {INT32_MAX, 62}, {1 << 30, 8}};
+  if (trial < 5) {
+    p->word.scale = extremes[trial];
+    p->pos.scale = extremes[(trial + 2) % 5];
+    p->type.scale = extremes[(trial + 4) % 5];
+  } else {
+    for (EmbeddingTable* tb : {&p->word, &p->pos, &p->type})
+      tb->scale = {rng.Uniform(1 << 30, INT32_MAX), rng.Uniform(1, 62)};
+  }
+}
+
 TEST_P(EmbeddingVariant, BitExactWithRef) {
   const EmbeddingKernel& k = *GetParam();
   test::Rng rng(41);
@@ -42,19 +55,11 @@ TEST_P(EmbeddingVariant, BitExactWithRef) {
   std::vector<size_t> widths;
   for (size_t h = 1; h <= 33; ++h) widths.push_back(h);
   for (size_t h : {64, 312, 768, 1023}) widths.push_back(h);
-  const Dyadic extremes[] = {kDyadicOne, {0, 1}, {INT32_MAX, 1}, {INT32_MAX, 62}, {1 << 30, 8}};
   for (size_t h : widths) {
     for (size_t type_rows : {0, 1, 2}) {
       Tables t(rng, h, type_rows);
       for (int trial = 0; trial < 8; ++trial) {
-        if (trial < 5) {
-          t.p.word.scale = extremes[trial];
-          t.p.pos.scale = extremes[(trial + 2) % 5];
-          t.p.type.scale = extremes[(trial + 4) % 5];
-        } else {
-          for (EmbeddingTable* tb : {&t.p.word, &t.p.pos, &t.p.type})
-            tb->scale = {rng.Uniform(1 << 30, INT32_MAX), rng.Uniform(1, 62)};
-        }
+        SetScales(rng, trial, &t.p);
         const size_t tokens = 7;
         std::vector<int32_t> ids(tokens), pos(tokens), tt(tokens);
         for (size_t i = 0; i < tokens; ++i) {
@@ -80,19 +85,11 @@ TEST_P(EmbeddingVariant, S32WordRowBitExactWithRef) {
   const EmbeddingKernel& ref = kEmbeddingKernels[kEmbeddingKernelCount - 1];
   test::Rng rng(43);
   INTFORMER_SEED_TRACE(rng);
-  const Dyadic extremes[] = {kDyadicOne, {0, 1}, {INT32_MAX, 1}, {INT32_MAX, 62}, {1 << 30, 8}};
   for (size_t h : {1, 7, 15, 16, 17, 33, 64, 312, 768, 1023}) {
     for (size_t type_rows : {0, 1}) {
       Tables t(rng, h, type_rows);
       for (int trial = 0; trial < 8; ++trial) {
-        if (trial < 5) {
-          t.p.word.scale = extremes[trial];
-          t.p.pos.scale = extremes[(trial + 2) % 5];
-          t.p.type.scale = extremes[(trial + 4) % 5];
-        } else {
-          for (EmbeddingTable* tb : {&t.p.word, &t.p.pos, &t.p.type})
-            tb->scale = {rng.Uniform(1 << 30, INT32_MAX), rng.Uniform(1, 62)};
-        }
+        SetScales(rng, trial, &t.p);
         std::vector<int32_t> word = rng.Vector<int32_t>(h, -(1 << 22) + 1, (1 << 22) - 1);
         if (trial == 7) {
           for (size_t i = 0; i < h; ++i) word[i] = i % 2 == 0 ? INT32_MIN : INT32_MAX;
