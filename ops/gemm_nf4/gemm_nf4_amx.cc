@@ -106,7 +106,7 @@ void Nf4GemmAmx(const Nf4GemmArgs& args) {
     st.valid = args.n_end - n0 < kNr ? args.n_end - n0 : kNr;
     const size_t cols = (st.valid + kNf4Panel - 1) / kNf4Panel;
     StripRatios(m, n0, st.valid, ratios);
-    DecodeStrip(m, n0 / kNf4Panel, cols, ratios, kNr, w, kGroupBytes, nullptr);
+    DecodeStrip(m, n0 / kNf4Panel, cols, ratios, w, nullptr);
     for (size_t i = 0; i < kNr; ++i) {
       bias[i] = i < st.valid && m.bias != nullptr ? m.bias[n0 + i] : 0;
     }

@@ -21,13 +21,13 @@ __mmask16 LaneMask(size_t valid) {
   return valid >= 16 ? __mmask16(0xffff) : __mmask16((1u << valid) - 1);
 }
 
-// ratios[b][i] (row stride `width`, a multiple of 16) = 2 r(n0 + i, b) for i < valid, else 0:
+// ratios[b][i] (i < 48) = 2 r(n0 + i, b) for i < valid, else 0:
 // Nf4Ratio(Nf4BlockMult(...), recip), doubled for vpmulhrsw, 16 channels at a time (gathers of
 // the u8 codes, dq_code and G; int64 products by vpmuldq on the even and odd dwords; vpsraq;
 // then |mult * R| < 2^25 is a vpmulld). Gathering a u8 reads a dword, so a strip whose last
 // code byte lies within 3 bytes of the array's end takes the scalar definition instead.
-void StripRatios(const Nf4Matrix& m, size_t n0, size_t valid, int32_t* ratios,
-                 size_t width = kNf4StripNr) {
+void StripRatios(const Nf4Matrix& m, size_t n0, size_t valid, int32_t* ratios) {
+  constexpr size_t width = kNf4StripNr;
   const size_t kb = m.k / kNf4Block;
   if ((n0 + valid) * kb + 3 > Nf4Blocks(m.n, m.k)) {
     for (size_t b = 0; b < kb; ++b) {
@@ -70,8 +70,9 @@ void StripRatios(const Nf4Matrix& m, size_t n0, size_t valid, int32_t* ratios,
   }
 }
 
-// Decodes codes panels p0 .. p0 + cols - 1 to W8 into w (group-major, `stride` bytes per group
-// of 4 k, panel c at + 64 c), with the doubled ratios of StripRatios (row stride `width`).
+// Decodes codes panels p0 .. p0 + cols - 1 to W8 into w (group-major, 192 bytes per group of
+// 4 k whatever cols is, panel c at + 64 c: the vpdpbusd strip and the AMX B layout alike), with
+// the doubled ratios of StripRatios.
 // colsum != nullptr: colsum[16 c + i] = sum over K of W8 (a vpdpbusd kernel's u8 x s8
 // compensation). Per 64 bytes of codes (two groups): the nibbles are widened to words in place
 // (vpunpcklbw / vpunpckhbw with zero, within each 128-bit lane), mapped to their levels by a
@@ -79,8 +80,9 @@ void StripRatios(const Nf4Matrix& m, size_t n0, size_t valid, int32_t* ratios,
 // narrowed by vpacksswb, whose in-lane order undoes the unpacks: the bytes land where their
 // codes were. The words of a lane hold 2 channels x 4 k, so 2r is spread to that pattern once
 // per block and panel (two vpermw).
-void DecodeStrip(const Nf4Matrix& m, size_t p0, size_t cols, const int32_t* ratios,
-                 size_t width, int8_t* w, size_t stride, int32_t* colsum) {
+void DecodeStrip(const Nf4Matrix& m, size_t p0, size_t cols, const int32_t* ratios, int8_t* w,
+                 int32_t* colsum) {
+  constexpr size_t stride = kNf4StripNr * 4;
   const __m512i levels = _mm512_cvtepi8_epi16(
       _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kNf4Levels))));
   const __m512i low4 = _mm512_set1_epi8(0x0f);
@@ -101,7 +103,7 @@ void DecodeStrip(const Nf4Matrix& m, size_t p0, size_t cols, const int32_t* rati
     int8_t* dst = w + 64 * c;
     __m512i sum = _mm512_setzero_si512();
     for (size_t b = 0; b < m.k / kNf4Block; ++b) {
-      const __m512i rv = _mm512_load_si512(ratios + b * width + 16 * c);
+      const __m512i rv = _mm512_load_si512(ratios + b * kNf4StripNr + 16 * c);
       const __m512i r_lo = _mm512_permutexvar_epi16(ilo, rv);
       const __m512i r_hi = _mm512_permutexvar_epi16(ihi, rv);
       auto decode = [&](__m512i nib) {

@@ -151,7 +151,7 @@ void Nf4GemmAvx512Vnni(const Nf4GemmArgs& args) {
     st.valid = args.n_end - n0 < kNr ? args.n_end - n0 : kNr;
     const size_t cols = (st.valid + kNf4Panel - 1) / kNf4Panel;
     StripRatios(m, n0, st.valid, ratios);
-    DecodeStrip(m, n0 / kNf4Panel, cols, ratios, kNr, w, kNr * 4, colsum);
+    DecodeStrip(m, n0 / kNf4Panel, cols, ratios, w, colsum);
     for (size_t i = 0; i < kNr; ++i) {
       const int32_t bias = i < st.valid && m.bias != nullptr ? m.bias[n0 + i] : 0;
       // Wrapping like vpdpbusd: the true start may leave int32, the final sum does not.
